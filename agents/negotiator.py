@@ -1,0 +1,82 @@
+"""The parties at the table and the mediator: proposing, responding, conceding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.kernels import concede, linkage_holds, utility, weighted_mean, weighted_median
+from sim.spec import ActorSpec
+
+if TYPE_CHECKING:
+    from sim.model import NegotiationModel
+
+__all__ = ["Mediator", "Negotiator"]
+
+#: Slack for floating-point ties when an offer exactly meets an aspiration.
+TIE = 1e-12
+
+
+class Negotiator(mesa.Agent):
+    """One actor. Its state lives in the model's arrays, one row per replication."""
+
+    def __init__(self, model: NegotiationModel, *, index: int, spec: ActorSpec) -> None:
+        super().__init__(model)
+        self.index = index
+        self.spec = spec
+        self.scaled_salience = np.asarray(spec.salience) / model.span
+        self.red_low = np.asarray(spec.red_low)
+        self.red_high = np.asarray(spec.red_high)
+        self.linkages = [link for link in model.linkages if link[0] == index]
+
+    @property
+    def position(self) -> np.ndarray:
+        """Current position ``(R, m)`` in every replication."""
+        return self.model.state.positions[:, self.index]
+
+    def target(self) -> np.ndarray:
+        """Where it concedes toward: the weighted mean of the other veto parties."""
+        weights = self.model.pull_weights[self.index]
+        return weighted_mean(self.model.state.positions, weights)
+
+    def propose(self) -> np.ndarray:
+        """Table the package closest to the others that still meets its aspiration."""
+        aspiration = self.model.aspiration_proposer[self.model.state.round, self.index]
+        package = concede(self.position, self.target(), aspiration, self.scaled_salience)
+        return self.model.make_feasible(package)
+
+    def respond(self, package: np.ndarray, noise: np.ndarray | None) -> np.ndarray:
+        """Accept ``(R,)`` when the package clears its aspiration and red lines."""
+        value = utility(package, self.position[:, None, :], self.scaled_salience[None, :])[:, 0]
+        if noise is not None:
+            value = value + noise[:, self.index]
+        aspiration = self.model.aspiration_responder[self.model.state.round, self.index]
+        return (value >= aspiration - TIE) & self.tolerates(package)
+
+    def tolerates(self, package: np.ndarray) -> np.ndarray:
+        """Whether packages ``(R, m)`` respect its red lines and linkages."""
+        ok = np.all((package >= self.red_low - TIE) & (package <= self.red_high + TIE), axis=1)
+        for _, issue, low, high, when, when_low, when_high in self.linkages:
+            ok &= linkage_holds(package, issue, low - TIE, high + TIE, when, when_low, when_high)
+        return ok
+
+
+class Mediator(mesa.Agent):
+    """A neutral chair who tables one text and amends it toward those who reject."""
+
+    def __init__(self, model: NegotiationModel, *, anchor: str, amend_rate: float) -> None:
+        super().__init__(model)
+        self.anchor = weighted_median if anchor == "median" else weighted_mean
+        self.amend_rate = amend_rate
+        self.boost = np.ones((model.replications, len(model.scenario.actors)))
+
+    def propose(self) -> np.ndarray:
+        """The single text: the veto parties' weighted anchor, made feasible."""
+        weights = self.model.veto_weights[None, :, :] * self.boost[:, :, None]
+        return self.model.make_feasible(self.anchor(self.model.state.positions, weights))
+
+    def amend(self, accepted: np.ndarray) -> None:
+        """Give more weight next round to each veto party that rejected."""
+        self.boost *= np.where(accepted, 1.0, 1.0 + self.amend_rate)

@@ -1,0 +1,69 @@
+"""What a run prints: a progress line while it works and a summary table at the end."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from sim.spec import RunSpec
+
+__all__ = ["Progress", "format_summary"]
+
+
+class Progress:
+    """Rounds done / total with time left, on one self-rewriting stderr line.
+
+    Stays silent for work that ends within ``quiet_for`` seconds.
+    """
+
+    def __init__(self, label: str, *, stream: TextIO | None = None, quiet_for: float = 1.0) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.quiet_for = quiet_for
+        self.start = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.start
+        if elapsed < self.quiet_for and done < total:
+            return
+        if elapsed < self.quiet_for and not self.shown:
+            return
+        left = elapsed / max(done, 1) * (total - done)
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r{self.label}: round {done}/{total}, {elapsed:.1f} s elapsed, ~{left:.1f} s left{end}")
+        self.stream.flush()
+        self.shown = True
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:5.1f}%"
+
+
+def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
+    """A readable table of a run's summary."""
+    scenario = run.scenario
+    rate = summary["agreement_rate"]
+    lines = [
+        f"negsim · {scenario.title}",
+        f"scenario {scenario.name} · protocol {run.protocol.name} · seed {run.seed} · "
+        f"{run.replications:,} replications · deadline {scenario.deadline} rounds",
+        "",
+        f"{'outcome':<14}{'share':>8}",
+    ]
+    for name, share in summary["outcome_shares"].items():
+        extra = f"   95% interval {_pct(rate['low'])} – {_pct(rate['high'])}" if name == "agreement" else ""
+        lines.append(f"{name:<14}{_pct(share):>8}{extra}")
+    to_agree = summary["mean_rounds_to_agreement"]
+    lines += ["", f"mean rounds {summary['mean_rounds']:.1f}" + (f" (to agreement {to_agree:.1f})" if to_agree else "")]
+    lines += ["", f"{'agreed terms (mean)':<24}{'value':>7}  scale"]
+    for issue in scenario.issues:
+        value = summary["mean_terms"][issue.name]
+        shown = "—" if value is None else f"{value:.3f}"
+        lines.append(f"{issue.name:<24}{shown:>7}  {issue.low:g} {issue.low_label} … {issue.high:g} {issue.high_label}")
+    lines += ["", f"{'utility (mean)':<24}{'value':>7}  reservation"]
+    for actor in scenario.actors:
+        lines.append(f"{actor.label:<24}{summary['mean_utility'][actor.name]:>7.3f}  {actor.reservation:.3f}")
+    lines += ["", f"files in {folder}: summary.json, results.parquet, rounds.parquet"]
+    return "\n".join(lines)

@@ -1,0 +1,149 @@
+"""Tables, summary and files written for one run."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.outcomes import Outcome, RunResult
+from sim.spec import RunSpec
+from sim.theory import compromise, nash_bargaining, weighted_median
+
+__all__ = ["references", "results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run"]
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a proportion (95 % by default).
+
+    >>> [round(x, 4) for x in wilson_interval(50, 100)]
+    [0.4038, 0.5962]
+    """
+    if trials == 0:
+        return (math.nan, math.nan)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
+    """One row per replication: outcome, round, agreed terms and utilities."""
+    labels = np.array([o.label for o in Outcome])
+    columns = {
+        "replication": np.arange(run.replications, dtype=np.int64),
+        "outcome": pd.Categorical(labels[result.outcome], categories=[o.label for o in Outcome if o]),
+        "round": result.rounds.astype(np.int64),
+    }
+    for k, issue in enumerate(run.scenario.issue_names):
+        columns[f"terms.{issue}"] = result.terms[:, k]
+    for i, actor in enumerate(run.scenario.actor_names):
+        columns[f"utility.{actor}"] = result.utility[:, i]
+    return pd.DataFrame(columns)
+
+
+def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
+    """Round-by-round log of the first replications, one row per actor and issue."""
+    actors, issues = run.scenario.actor_names, run.scenario.issue_names
+    names = np.array([*actors, "mediator"])
+    labels = np.array([o.label for o in Outcome])
+    frames = []
+    for entry in result.log:
+        k, n, m = entry.positions.shape
+        rep, actor, issue = np.meshgrid(np.arange(k), np.arange(n), np.arange(m), indexing="ij")
+        frames.append(pd.DataFrame({
+            "replication": rep.ravel(), "round": np.full(k * n * m, entry.round),
+            "actor": np.array(actors)[actor.ravel()], "issue": np.array(issues)[issue.ravel()],
+            "position": entry.positions.ravel(), "proposal": entry.package[rep.ravel(), issue.ravel()],
+            "proposer": np.where(entry.proposer[rep.ravel()] >= 0, names[entry.proposer[rep.ravel()]], "mediator"),
+            "accepted": entry.accepted[rep.ravel(), actor.ravel()],
+            "outcome": labels[entry.outcome[rep.ravel()]],
+        }))  # fmt: skip
+    if not frames:
+        return pd.DataFrame(columns=["replication", "round", "actor", "issue", "position", "proposal",
+                                     "proposer", "accepted", "outcome"])  # fmt: skip
+    table = pd.concat(frames, ignore_index=True)
+    # Keep each replication's rounds up to the one in which it ended.
+    table = table[table["round"].to_numpy() < result.rounds[table["replication"].to_numpy()]]
+    return table.sort_values(["replication", "round", "actor", "issue"], kind="stable", ignore_index=True)
+
+
+def references(run: RunSpec) -> dict[str, dict[str, float] | None]:
+    """Closed-form reference packages for the starting positions."""
+    scenario = run.scenario
+    ideals = np.array([a.ideal for a in scenario.actors])
+    salience = np.array([a.salience for a in scenario.actors])
+    capability = np.array([a.capability for a in scenario.actors])
+    issues = scenario.issue_names
+    veto = np.array([a.veto for a in scenario.actors])
+    low = np.array([a.red_low for a in scenario.actors])[veto].max(axis=0)
+    high = np.array([a.red_high for a in scenario.actors])[veto].min(axis=0)
+    mean = compromise(ideals, capability, salience)
+    median = [weighted_median(ideals[:, k], capability * salience[:, k]) for k in range(len(issues))]
+    try:
+        span = np.array([i.span for i in scenario.issues])
+        nash = nash_bargaining(ideals[veto], salience[veto], np.array([a.reservation for a in scenario.actors])[veto],
+                               low=low, high=np.maximum(low, high), span=span)  # fmt: skip
+        nash_terms = {issue: float(v) for issue, v in zip(issues, nash, strict=True)}
+    except ValueError:
+        nash_terms = None
+    return {
+        "compromise": {issue: float(v) for issue, v in zip(issues, mean, strict=True)},
+        "weighted_median": {issue: float(v) for issue, v in zip(issues, median, strict=True)},
+        "nash_bargaining": nash_terms,
+    }
+
+
+def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None) -> dict:
+    """The run's headline numbers, as written to ``summary.json``."""
+    counts = np.bincount(result.outcome, minlength=len(Outcome))
+    agreed = result.outcome == Outcome.AGREEMENT
+    low, high = wilson_interval(int(counts[Outcome.AGREEMENT]), run.replications)
+    scenario = run.scenario
+    terms = result.terms[agreed]
+    return {
+        "scenario": scenario.name, "title": scenario.title, "protocol": run.protocol.name,
+        "seed": run.seed, "replications": run.replications,
+        "agreement_rate": {"estimate": counts[Outcome.AGREEMENT] / run.replications, "low": low, "high": high},
+        "outcome_shares": {o.label: counts[o] / run.replications for o in Outcome if o},
+        "mean_rounds": float(result.rounds.mean()),
+        "mean_rounds_to_agreement": float(result.rounds[agreed].mean()) if agreed.any() else None,
+        "mean_terms": {
+            i: (float(terms[:, k].mean()) if agreed.any() else None) for k, i in enumerate(scenario.issue_names)
+        },
+        "mean_utility": {a: float(result.utility[:, i].mean()) for i, a in enumerate(scenario.actor_names)},
+        "reservation": {a.name: a.reservation for a in scenario.actors},
+        "references": references(run),
+        "elapsed_seconds": elapsed,
+    }  # fmt: skip
+
+
+def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict) -> dict[str, Path]:
+    """Write ``summary.json``, ``results.parquet`` and ``rounds.parquet`` atomically."""
+    paths = {name: folder / name for name in ("summary.json", "results.parquet", "rounds.parquet")}
+    results, rounds = results_frame(run, result), rounds_frame(run, result)
+    write_atomic(paths["results.parquet"], lambda p: results.to_parquet(p, index=False))
+    write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
+    text = json.dumps(summary, indent=2, default=float) + "\n"
+    write_atomic(paths["summary.json"], lambda p: p.write_text(text, encoding="utf-8"))
+    return paths

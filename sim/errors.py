@@ -1,0 +1,26 @@
+"""The one error type for bad scenario or run configuration."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError"]
+
+
+class ConfigError(ValueError):
+    """Bad input, told in one line: the file, the key, and what is allowed.
+
+    >>> str(ConfigError("scenario.actors.x.capability", "must be >= 0, got -1"))
+    '<config>: scenario.actors.x.capability: must be >= 0, got -1'
+    """
+
+    def __init__(self, key: str, problem: str, *, file: str = "<config>") -> None:
+        super().__init__(key, problem, file)
+        self.key = key
+        self.problem = problem
+        self.file = file
+
+    def in_file(self, file: str) -> ConfigError:
+        """The same error, naming ``file`` as its source."""
+        return ConfigError(self.key, self.problem, file=file)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.problem}"

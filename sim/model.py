@@ -1,0 +1,211 @@
+"""The negotiation as a Mesa model that steps every replication at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from agents.concession import aspirations, proposer_order
+from agents.negotiator import TIE, Mediator, Negotiator
+from sim.draws import RoundDraws, draw_round, spawn_generators
+from sim.kernels import fj_step, utility
+from sim.outcomes import Outcome, RoundLog, RunResult
+from sim.spec import RunSpec
+
+__all__ = ["NegotiationModel", "NegotiationState", "simulate"]
+
+
+@dataclass(slots=True)
+class NegotiationState:
+    """The mutable state of all replications; the model owns exactly one."""
+
+    round: int
+    positions: np.ndarray
+    outcome: np.ndarray
+    rounds: np.ndarray
+    terms: np.ndarray
+
+    @property
+    def active(self) -> np.ndarray:
+        """``(R,)`` replications still negotiating."""
+        return self.outcome == Outcome.ONGOING
+
+
+def _column_fallback(weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Replace issues whose weights sum to zero by ``fallback`` weights."""
+    empty = weights.sum(axis=0) <= 0
+    return np.where(empty[None, :], fallback, weights)
+
+
+class NegotiationModel(mesa.Model):
+    """Rounds of propose → respond → influence → conclude, over ``R`` replications."""
+
+    def __init__(self, run: RunSpec) -> None:
+        mesa_rng, self.noise_rng = spawn_generators(run.seed)
+        super().__init__(rng=mesa_rng)
+        scenario = self.scenario = run.scenario
+        self.protocol, self.replications = run.protocol, run.replications
+        self.recorded = min(run.record, run.replications)
+        actors, issues = scenario.actors, scenario.issues
+        n, m = len(actors), len(issues)
+        self.span = np.array([issue.span for issue in issues])
+        self.initial = np.array([actor.ideal for actor in actors])
+        self.scaled_salience = np.array([actor.salience for actor in actors]) / self.span
+        self.red_low = np.array([actor.red_low for actor in actors])
+        self.red_high = np.array([actor.red_high for actor in actors])
+        self.discount = np.array([actor.discount for actor in actors])
+        self.reservation = np.array([actor.reservation for actor in actors])
+        self.veto = np.array([actor.veto for actor in actors])
+        self.capability = np.array([actor.capability for actor in actors])
+        self.linkages = [
+            (scenario.actor_index(l.actor), scenario.issue_index(l.issue), l.low, l.high,
+             scenario.issue_index(l.when_issue), l.when_low, l.when_high)
+            for l in scenario.linkages
+        ]  # fmt: skip
+        self.feasible_low = self.red_low[self.veto].max(axis=0)
+        self.feasible_high = self.red_high[self.veto].min(axis=0)
+        salience = np.array([actor.salience for actor in actors])
+        equal = np.broadcast_to(self.veto[:, None] * 1.0, (n, m))
+        self.veto_weights = _column_fallback(self.capability[:, None] * salience * self.veto[:, None], equal)
+        self.pull_weights = np.empty((n, n, m))
+        for i in range(n):
+            others = self.veto_weights * (np.arange(n) != i)[:, None]
+            self_only = np.zeros((n, m))
+            self_only[i] = 1.0
+            self.pull_weights[i] = _column_fallback(others, self_only)
+        self.aspiration_proposer, self.aspiration_responder = aspirations(scenario)
+        self.influence_weights = scenario.influence_matrix()
+        self.susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
+        self.order = proposer_order(scenario)
+        self.state = NegotiationState(
+            round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
+            outcome=np.zeros(run.replications, np.int8), rounds=np.zeros(run.replications, np.int32),
+            terms=np.full((run.replications, m), np.nan),
+        )  # fmt: skip
+        self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(actors)]
+        self.mediator = None
+        if self.protocol.name == "mediated":
+            self.mediator = Mediator(self, anchor=self.protocol.anchor, amend_rate=self.protocol.amend_rate)
+        self.log: list[RoundLog] = []
+        if np.any(self.feasible_low > self.feasible_high + TIE):
+            self.state.outcome[:] = Outcome.BREAKDOWN  # the veto parties' red lines leave no deal
+        self.running = bool(self.state.active.any())
+
+    def make_feasible(self, package: np.ndarray) -> np.ndarray:
+        """Clip packages ``(R, m)`` into the veto parties' red lines and linkages."""
+        package = np.clip(package, self.feasible_low, np.maximum(self.feasible_high, self.feasible_low))
+        for actor, issue, low, high, when, when_low, when_high in self.linkages:
+            if self.veto[actor]:
+                unmet = (package[:, when] < when_low) | (package[:, when] > when_high)
+                package[:, issue] = np.where(unmet, np.clip(package[:, issue], low, high), package[:, issue])
+        return package
+
+    def propose(self, draws: RoundDraws) -> tuple[np.ndarray, np.ndarray]:
+        """The package on the table ``(R, m)`` and who tabled it ``(R,)`` (-1: mediator)."""
+        if self.mediator is not None:
+            return self.mediator.propose(), np.full(self.replications, -1)
+        if draws.pick is None:
+            proposer = self.order[self.state.round % len(self.order)]
+            return self.negotiators[proposer].propose(), np.full(self.replications, proposer)
+        share = np.cumsum(self.capability[self.order]) / self.capability[self.order].sum()
+        chosen = np.minimum(np.searchsorted(share, draws.pick, side="right"), len(self.order) - 1)
+        offers = np.stack([self.negotiators[i].propose() for i in self.order], axis=1)
+        return offers[np.arange(self.replications), chosen], self.order[chosen]
+
+    def respond(self, package: np.ndarray, proposer: np.ndarray, draws: RoundDraws) -> np.ndarray:
+        """Every actor's answer ``(R, n)``; a proposer accepts its own offer."""
+        accepted = np.stack([agent.respond(package, draws.noise) for agent in self.negotiators], axis=1)
+        tabled = proposer >= 0
+        accepted[np.flatnonzero(tabled), proposer[tabled]] = True
+        if self.mediator is not None:
+            self.mediator.amend(accepted)
+        return accepted
+
+    def influence(self, draws: RoundDraws) -> None:
+        """Friedkin–Johnsen step plus shocks; positions stay inside own red lines."""
+        moved = fj_step(self.state.positions, self.initial, self.influence_weights, self.susceptibility)
+        if draws.jolt is not None:
+            moved += draws.jolt
+        moved = np.clip(moved, self.red_low, self.red_high)
+        active = self.state.active[:, None, None]
+        self.state.positions = np.where(active, moved, self.state.positions)
+
+    def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
+        """Settle agreements, escalations, breakdowns and, at the deadline, stalemates."""
+        state, t = self.state, self.state.round
+        self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
+        escalation = self.scenario.escalation
+        if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
+            self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
+        if self.protocol.name != "influence_only":
+            reachable = np.clip(state.positions, self.feasible_low, self.feasible_high)
+            best = 1.0 - (np.abs(reachable - state.positions) * self.scaled_salience).sum(axis=-1)
+            hopeless = (self.discount ** (t + 1)) * best < self.reservation - TIE
+            self._end(np.any(hopeless[:, self.veto], axis=1), Outcome.BREAKDOWN)
+        if t + 1 >= self.scenario.deadline:
+            self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
+
+    def _escalation_crosses(self) -> bool:
+        spec = self.scenario.escalation
+        k, mover = self.scenario.issue_index(spec.issue), self.scenario.actor_index(spec.actor)
+        others = self.veto & (np.arange(len(self.veto)) != mover)
+        return bool(np.any(others & ((spec.value < self.red_low[:, k]) | (spec.value > self.red_high[:, k]))))
+
+    def _end(self, where: np.ndarray, outcome: Outcome, terms: np.ndarray | None = None) -> None:
+        where = where & self.state.active
+        self.state.outcome[where] = outcome
+        self.state.rounds[where] = self.state.round + 1
+        if terms is not None:
+            self.state.terms[where] = terms[where]
+
+    def step(self) -> None:
+        """One round for every replication still negotiating."""
+        draws = draw_round(
+            self.noise_rng, scenario=self.scenario, protocol=self.protocol, replications=self.replications
+        )
+        opened = self.state.positions[: self.recorded].copy()
+        was_active = self.state.active[: self.recorded].copy()
+        if self.protocol.name == "influence_only":
+            package = np.full((self.replications, len(self.scenario.issues)), np.nan)
+            proposer = np.full(self.replications, -1)
+            accepted = np.zeros((self.replications, len(self.negotiators)), bool)
+        else:
+            package, proposer = self.propose(draws)
+            accepted = self.respond(package, proposer, draws)
+        self.influence(draws)
+        self.conclude(package, accepted, draws)
+        if was_active.any():
+            k = self.recorded
+            self.log.append(RoundLog(round=self.state.round, positions=opened, package=package[:k].copy(),
+                                     proposer=proposer[:k].copy(), accepted=accepted[:k].copy(),
+                                     outcome=self.state.outcome[:k].copy()))  # fmt: skip
+        self.state.round += 1
+        self.running = bool(self.state.active.any())
+
+    def result(self) -> RunResult:
+        """Per-replication outcomes and realised utilities."""
+        state = self.state
+        agreed = state.outcome == Outcome.AGREEMENT
+        value = utility(np.nan_to_num(state.terms), self.initial, self.scaled_salience)
+        value *= self.discount[None, :] ** np.maximum(state.rounds - 1, 0)[:, None]
+        realised = np.where(agreed[:, None], value, self.reservation[None, :])
+        return RunResult(outcome=state.outcome.copy(), rounds=state.rounds.copy(), terms=state.terms.copy(),
+                         utility=realised, final_positions=state.positions.copy(), log=tuple(self.log))  # fmt: skip
+
+
+def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Run every replication of ``run`` to its end and return the results.
+
+    Args:
+        run: the frozen run specification; its seed fixes every draw.
+        progress: called as ``progress(round, deadline)`` after each round.
+    """
+    model = NegotiationModel(run)
+    while model.running:
+        model.step()
+        if progress is not None:
+            progress(model.state.round, run.scenario.deadline)
+    return model.result()

@@ -1,0 +1,212 @@
+"""Frozen specifications of a negotiation scenario, a protocol and a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "CONCESSION_STYLES",
+    "ActorSpec",
+    "EdgeSpec",
+    "EscalationSpec",
+    "IssueSpec",
+    "LinkageSpec",
+    "NoiseSpec",
+    "ProtocolSpec",
+    "RunSpec",
+    "ScenarioSpec",
+]
+
+#: Named concession styles and their Faratin et al. (1998) exponents: below 1
+#: an actor holds out (Boulware), above 1 it concedes early (Conceder).
+CONCESSION_STYLES: dict[str, float] = {
+    "hardliner": 0.02,
+    "boulware": 0.3,
+    "linear": 1.0,
+    "conceder": 3.0,
+}
+
+#: Style whose aspirations come from backward induction (bilateral only).
+EQUILIBRIUM = "equilibrium"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueSpec:
+    """One negotiable issue: a continuous scale with labelled ends."""
+
+    name: str
+    label: str
+    low_label: str
+    high_label: str
+    low: float = 0.0
+    high: float = 1.0
+
+    @property
+    def span(self) -> float:
+        """Width of the issue's scale."""
+        return self.high - self.low
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActorSpec:
+    """One party: what it wants, how much it cares and how it bargains.
+
+    ``ideal``, ``salience`` and the bounds in ``red_lines`` are tuples in the
+    scenario's issue order; a missing red line is the issue's whole range.
+    ``concession`` is an exponent (see :data:`CONCESSION_STYLES`) or ``None``
+    for the equilibrium style.
+    """
+
+    name: str
+    label: str
+    ideal: tuple[float, ...]
+    salience: tuple[float, ...]
+    capability: float
+    red_low: tuple[float, ...]
+    red_high: tuple[float, ...]
+    concession: float | None
+    stubbornness: float
+    discount: float
+    reservation: float
+    veto: bool
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def style(self) -> str:
+        """Name of the concession style (or the exponent as text)."""
+        if self.concession is None:
+            return EQUILIBRIUM
+        for name, exponent in CONCESSION_STYLES.items():
+            if exponent == self.concession:
+                return name
+        return f"exponent {self.concession:g}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EdgeSpec:
+    """Directed influence: ``source`` pulls ``target`` with ``weight``."""
+
+    source: str
+    target: str
+    weight: float
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkageSpec:
+    """A conditional red line tying two issues for one actor.
+
+    The actor accepts ``issue`` outside ``[low, high]`` only when the package
+    keeps ``when_issue`` inside ``[when_low, when_high]``.
+    """
+
+    name: str
+    actor: str
+    issue: str
+    low: float
+    high: float
+    when_issue: str
+    when_low: float
+    when_high: float
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EscalationSpec:
+    """A unilateral move over another party's red line, drawn each round."""
+
+    actor: str
+    issue: str
+    value: float
+    p_per_round: float
+    after_round: int
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoiseSpec:
+    """Perception noise on utilities and random shocks to positions."""
+
+    perception: float = 0.0
+    p_shock: float = 0.0
+    shock_size: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioSpec:
+    """A whole negotiation: issues, actors, influence and rules of the game."""
+
+    name: str
+    title: str
+    source: str
+    issues: tuple[IssueSpec, ...]
+    actors: tuple[ActorSpec, ...]
+    edges: tuple[EdgeSpec, ...]
+    linkages: tuple[LinkageSpec, ...] = ()
+    escalation: EscalationSpec | None = None
+    noise: NoiseSpec = field(default_factory=NoiseSpec)
+    deadline: int = 24
+
+    @property
+    def issue_names(self) -> tuple[str, ...]:
+        """Issue names in scenario order."""
+        return tuple(issue.name for issue in self.issues)
+
+    @property
+    def actor_names(self) -> tuple[str, ...]:
+        """Actor names in scenario order."""
+        return tuple(actor.name for actor in self.actors)
+
+    def actor_index(self, name: str) -> int:
+        """Position of actor ``name`` in the scenario order."""
+        return self.actor_names.index(name)
+
+    def issue_index(self, name: str) -> int:
+        """Position of issue ``name`` in the scenario order."""
+        return self.issue_names.index(name)
+
+    def influence_matrix(self) -> np.ndarray:
+        """Row-stochastic Friedkin–Johnsen weight matrix ``W``.
+
+        ``W[i, j]`` is the weight actor ``i`` puts on actor ``j``'s position;
+        what incoming edges leave over stays on the diagonal.
+
+        >>> from sim.scenarios import toy_scenario
+        >>> toy_scenario().influence_matrix().sum(axis=1).tolist()
+        [1.0, 1.0]
+        """
+        names = self.actor_names
+        matrix = np.zeros((len(names), len(names)))
+        for edge in self.edges:
+            matrix[names.index(edge.target), names.index(edge.source)] += edge.weight
+        matrix[np.diag_indices_from(matrix)] += 1.0 - matrix.sum(axis=1)
+        return matrix
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProtocolSpec:
+    """How offers are made.
+
+    ``name`` is ``alternating_offers`` (parties propose in turn, every veto
+    party must accept), ``mediated`` (a mediator tables one text and amends it
+    toward those who reject) or ``influence_only`` (no offers: positions
+    evolve on the influence graph until the deadline).
+    """
+
+    name: str
+    proposer: str = "rotation"
+    anchor: str = "mean"
+    amend_rate: float = 0.25
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSpec:
+    """Everything one run needs: scenario, protocol, seed and sizes."""
+
+    scenario: ScenarioSpec
+    protocol: ProtocolSpec
+    seed: int
+    replications: int
+    record: int = 5

@@ -1,0 +1,294 @@
+"""Turn a plain scenario mapping (from Hydra or YAML) into a checked ScenarioSpec."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ConfigError
+from sim.spec import (
+    CONCESSION_STYLES,
+    EQUILIBRIUM,
+    ActorSpec,
+    EdgeSpec,
+    EscalationSpec,
+    IssueSpec,
+    LinkageSpec,
+    NoiseSpec,
+    ScenarioSpec,
+)
+
+__all__ = ["JUDGMENT", "build_scenario", "read_source"]
+
+#: Evidence that starts with this prefix is the modeller's judgment, not a quote.
+JUDGMENT = "judgment:"
+_ACTOR_KEYS = {
+    "label", "veto", "ideal", "salience", "capability", "red_lines", "concession",
+    "stubbornness", "discount", "reservation", "evidence",
+}  # fmt: skip
+_STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
+
+
+def read_source(name: str) -> str:
+    """Text of a scenario's source document: a path, or a file in ``seeds/``."""
+    path = Path(name).expanduser()
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    packaged = resources.files("seeds").joinpath(name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def _mapping(value: Any, key: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, f"must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ConfigError(key, f"must be a number in [{low:g}, {high:g}], got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(key, f"must be in [{low:g}, {high:g}], got {value!r}")
+    return float(value)
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(key, f"must be a non-empty string, got {value!r}")
+    return value
+
+
+def _known(value: Any, key: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ConfigError(key, f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
+    for name in mapping:
+        if name not in allowed:
+            raise ConfigError(f"{key}.{name}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+
+
+def _evidence(value: Any, key: str, source: str | None) -> str:
+    text = _text(value, key)
+    if text.lower().startswith(JUDGMENT):
+        return text
+    if source is None:
+        raise ConfigError(key, f"quote needs a scenario.source document, or write '{JUDGMENT} <why>'")
+    if text not in source:
+        raise ConfigError(key, f"quote not found verbatim in the source document: {text!r}")
+    return text
+
+
+def _issue(name: str, raw: Any) -> IssueSpec:
+    key = f"scenario.issues.{name}"
+    raw = _mapping(raw, key)
+    _keys(raw, key, {"label", "low_label", "high_label", "low", "high"})
+    low = _number(raw.get("low", 0.0), f"{key}.low")
+    high = _number(raw.get("high", 1.0), f"{key}.high")
+    if high <= low:
+        raise ConfigError(f"{key}.high", f"must be greater than low ({low:g}), got {high:g}")
+    return IssueSpec(
+        name=name, label=_text(raw.get("label", name), f"{key}.label"),
+        low_label=_text(raw.get("low_label"), f"{key}.low_label"),
+        high_label=_text(raw.get("high_label"), f"{key}.high_label"), low=low, high=high,
+    )  # fmt: skip
+
+
+def _per_issue(raw: Any, key: str, issues: tuple[IssueSpec, ...], bounded: bool) -> tuple[float, ...]:
+    raw = _mapping(raw, key)
+    names = tuple(issue.name for issue in issues)
+    for name in raw:
+        _known(name, f"{key}.{name}", names, "issue")
+    values = []
+    for issue in issues:
+        if issue.name not in raw:
+            raise ConfigError(f"{key}.{issue.name}", f"missing; every issue needs a value ({', '.join(names)})")
+        low, high = (issue.low, issue.high) if bounded else (0.0, 1.0)
+        values.append(_number(raw[issue.name], f"{key}.{issue.name}", low, high))
+    return tuple(values)
+
+
+def _concession(raw: Any, key: str) -> float | None:
+    if raw == EQUILIBRIUM:
+        return None
+    if isinstance(raw, str):
+        if raw not in CONCESSION_STYLES:
+            raise ConfigError(key, f"unknown style {raw!r}; allowed: {_STYLES}")
+        return CONCESSION_STYLES[raw]
+    value = _number(raw, key, 0.0)
+    if value <= 0:
+        raise ConfigError(key, f"must be > 0; allowed: {_STYLES}")
+    return value
+
+
+def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[float, ...]):
+    raw = _mapping(raw or {}, key)
+    names = tuple(issue.name for issue in issues)
+    low, high = [i.low for i in issues], [i.high for i in issues]
+    for name, bound in raw.items():
+        k = names.index(_known(name, f"{key}.{name}", names, "issue"))
+        bound = _mapping(bound, f"{key}.{name}")
+        _keys(bound, f"{key}.{name}", {"min", "max"})
+        if not bound:
+            raise ConfigError(f"{key}.{name}", "needs min, max or both")
+        low[k] = _number(bound.get("min", issues[k].low), f"{key}.{name}.min", issues[k].low, issues[k].high)
+        high[k] = _number(bound.get("max", issues[k].high), f"{key}.{name}.max", low[k], issues[k].high)
+        if not low[k] <= ideal[k] <= high[k]:
+            raise ConfigError(
+                f"{key}.{name}",
+                f"the actor's own ideal {ideal[k]:g} breaks its red line [{low[k]:g}, {high[k]:g}]",
+            )
+    return tuple(low), tuple(high), tuple(raw)
+
+
+def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | None) -> ActorSpec:
+    key = f"scenario.actors.{name}"
+    raw = _mapping(raw, key)
+    _keys(raw, key, _ACTOR_KEYS)
+    ideal = _per_issue(raw.get("ideal"), f"{key}.ideal", issues, bounded=True)
+    salience = _per_issue(raw.get("salience"), f"{key}.salience", issues, bounded=False)
+    if abs(sum(salience) - 1.0) > 1e-6:
+        raise ConfigError(f"{key}.salience", f"must be >= 0 and sum to 1, got sum {sum(salience):g}")
+    red_low, red_high, red_issues = _red_lines(raw.get("red_lines"), f"{key}.red_lines", issues, ideal)
+    evidence = _mapping(raw.get("evidence"), f"{key}.evidence")
+    needed = [f"ideal.{i.name}" for i in issues] + [f"red_lines.{i}" for i in red_issues] + ["profile"]
+    _keys(evidence, f"{key}.evidence", set(needed))
+    for item in needed:
+        if item not in evidence:
+            raise ConfigError(f"{key}.evidence.{item}", f"missing; give a quote from the source or '{JUDGMENT} <why>'")
+    veto = raw.get("veto", True)
+    if not isinstance(veto, bool):
+        raise ConfigError(f"{key}.veto", f"must be true or false, got {veto!r}")
+    return ActorSpec(
+        name=name, label=_text(raw.get("label", name), f"{key}.label"), ideal=ideal, salience=salience,
+        capability=_number(raw.get("capability"), f"{key}.capability", 0.0),
+        red_low=red_low, red_high=red_high,
+        concession=_concession(raw.get("concession", "linear"), f"{key}.concession"),
+        stubbornness=_number(raw.get("stubbornness", 0.5), f"{key}.stubbornness", 0.0, 1.0),
+        discount=_number(raw.get("discount", 1.0), f"{key}.discount", 1e-9, 1.0),
+        reservation=_number(raw.get("reservation", 0.0), f"{key}.reservation", 0.0, 1.0), veto=veto,
+        evidence=tuple((item, _evidence(evidence[item], f"{key}.evidence.{item}", source)) for item in needed),
+    )  # fmt: skip
+
+
+def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeSpec, ...]:
+    raw = _mapping(raw or {}, "scenario.influence")
+    edges = []
+    for src, targets in raw.items():
+        _known(src, f"scenario.influence.{src}", actors, "actor")
+        for dst, edge in _mapping(targets, f"scenario.influence.{src}").items():
+            key = f"scenario.influence.{src}.{dst}"
+            _known(dst, key, actors, "actor (an edge must point to an actor of the scenario)")
+            if dst == src:
+                raise ConfigError(key, "an actor cannot influence itself; its self-weight is what is left")
+            edge = _mapping(edge, key)
+            _keys(edge, key, {"weight", "evidence"})
+            edges.append(EdgeSpec(
+                source=src, target=dst, weight=_number(edge.get("weight"), f"{key}.weight", 0.0, 1.0),
+                evidence=_evidence(edge.get("evidence"), f"{key}.evidence", source),
+            ))  # fmt: skip
+    for target in actors:
+        total = sum(e.weight for e in edges if e.target == target)
+        if total > 1.0 + 1e-9:
+            raise ConfigError(f"scenario.influence.*.{target}", f"incoming weights must sum to <= 1, got {total:g}")
+    return tuple(edges)
+
+
+def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> LinkageSpec:
+    key = f"scenario.linkages.{name}"
+    raw = _mapping(raw, key)
+    _keys(raw, key, {"actor", "issue", "min", "max", "when", "evidence"})
+    names = tuple(i.name for i in issues)
+    issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
+    when = _mapping(raw.get("when"), f"{key}.when")
+    _keys(when, f"{key}.when", {"issue", "min", "max"})
+    other = issues[names.index(_known(when.get("issue"), f"{key}.when.issue", names, "issue"))]
+    if other is issue:
+        raise ConfigError(f"{key}.when.issue", f"must differ from the linked issue {issue.name!r}")
+    low = _number(raw.get("min", issue.low), f"{key}.min", issue.low, issue.high)
+    when_low = _number(when.get("min", other.low), f"{key}.when.min", other.low, other.high)
+    return LinkageSpec(
+        name=name, actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
+        low=low, high=_number(raw.get("max", issue.high), f"{key}.max", low, issue.high),
+        when_issue=other.name, when_low=when_low,
+        when_high=_number(when.get("max", other.high), f"{key}.when.max", when_low, other.high),
+        evidence=_evidence(raw.get("evidence"), f"{key}.evidence", source),
+    )  # fmt: skip
+
+
+def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> EscalationSpec | None:
+    key = "scenario.escalation"
+    raw = _mapping(raw or {"enabled": False}, key)
+    _keys(raw, key, {"enabled", "actor", "issue", "value", "p_per_round", "after_round", "evidence"})
+    if not isinstance(raw.get("enabled", False), bool):
+        raise ConfigError(f"{key}.enabled", f"must be true or false, got {raw.get('enabled')!r}")
+    if not raw.get("enabled", False):
+        return None
+    names = tuple(i.name for i in issues)
+    issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
+    after = raw.get("after_round", 0)
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise ConfigError(f"{key}.after_round", f"must be a whole number >= 0, got {after!r}")
+    return EscalationSpec(
+        actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
+        value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
+        p_per_round=_number(raw.get("p_per_round"), f"{key}.p_per_round", 0.0, 1.0), after_round=after,
+        evidence=_evidence(raw.get("evidence"), f"{key}.evidence", source),
+    )  # fmt: skip
+
+
+def _noise(raw: Any) -> NoiseSpec:
+    raw = _mapping(raw or {}, "scenario.noise")
+    _keys(raw, "scenario.noise", {"perception", "p_shock", "shock_size"})
+    return NoiseSpec(
+        perception=_number(raw.get("perception", 0.0), "scenario.noise.perception", 0.0, 1.0),
+        p_shock=_number(raw.get("p_shock", 0.0), "scenario.noise.p_shock", 0.0, 1.0),
+        shock_size=_number(raw.get("shock_size", 0.0), "scenario.noise.shock_size", 0.0, 1.0),
+    )
+
+
+def build_scenario(raw: Any) -> ScenarioSpec:
+    """Check a scenario mapping and freeze it into a :class:`ScenarioSpec`.
+
+    Raises:
+        ConfigError: naming the first bad key and what it allows.
+    """
+    raw = _mapping(raw, "scenario")
+    _keys(raw, "scenario", {
+        "name", "title", "source", "deadline", "issues", "actors", "influence", "linkages",
+        "escalation", "noise", "question",
+    })  # fmt: skip
+    source_name = raw.get("source")
+    source = None
+    if source_name is not None:
+        try:
+            source = read_source(_text(source_name, "scenario.source"))
+        except FileNotFoundError:
+            problem = f"no such document {source_name!r}; allowed: a file path or a file in seeds/"
+            raise ConfigError("scenario.source", problem) from None
+    issues = tuple(_issue(n, v) for n, v in _mapping(raw.get("issues"), "scenario.issues").items())
+    if not issues:
+        raise ConfigError("scenario.issues", "needs at least one issue")
+    actors = tuple(_actor(n, v, issues, source) for n, v in _mapping(raw.get("actors"), "scenario.actors").items())
+    if sum(a.veto for a in actors) < 1 or len(actors) < 2:
+        raise ConfigError("scenario.actors", "needs at least two actors, at least one of them with veto: true")
+    names = tuple(a.name for a in actors)
+    deadline = raw.get("deadline", 24)
+    if isinstance(deadline, bool) or not isinstance(deadline, int) or deadline < 1:
+        raise ConfigError("scenario.deadline", f"must be a whole number of rounds >= 1, got {deadline!r}")
+    linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
+    return ScenarioSpec(
+        name=_text(raw.get("name", "scenario"), "scenario.name"),
+        title=_text(raw.get("title", raw.get("name", "scenario")), "scenario.title"),
+        source=source_name or "", issues=issues, actors=actors, edges=_edges(raw.get("influence"), names, source),
+        linkages=tuple(_linkage(n, v, issues, names, source) for n, v in linkages.items()),
+        escalation=_escalation(raw.get("escalation"), issues, names, source),
+        noise=_noise(raw.get("noise")), deadline=deadline,
+    )  # fmt: skip
