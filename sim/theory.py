@@ -23,7 +23,7 @@ def rubinstein_share(delta_proposer: float, delta_responder: float) -> float:
     """First proposer's share of a unit pie in Rubinstein's (1982) game.
 
     >>> rubinstein_share(0.9, 0.9)  # 1 / (1 + 0.9)
-    0.5263157894736842
+    0.5263157894736843
     """
     return (1.0 - delta_responder) / (1.0 - delta_proposer * delta_responder)
 
