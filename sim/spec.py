@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import networkx as nx
 import numpy as np
 
 __all__ = [
@@ -167,22 +168,32 @@ class ScenarioSpec:
         """Position of issue ``name`` in the scenario order."""
         return self.issue_names.index(name)
 
+    def influence_graph(self) -> nx.DiGraph:
+        """The influence network: actors as nodes, ``source -> target`` edges with ``weight``.
+
+        >>> from sim.scenarios import toy_scenario
+        >>> list(toy_scenario().influence_graph().edges(data="weight"))
+        [('a', 'b', 0.5)]
+        """
+        graph = nx.DiGraph()
+        for actor in self.actors:
+            graph.add_node(actor.name, label=actor.label, capability=actor.capability)
+        for edge in self.edges:
+            graph.add_edge(edge.source, edge.target, weight=edge.weight)
+        return graph
+
     def influence_matrix(self) -> np.ndarray:
-        """Row-stochastic Friedkin–Johnsen weight matrix ``W``.
+        """Row-stochastic Friedkin–Johnsen weight matrix ``W`` of the influence graph.
 
         ``W[i, j]`` is the weight actor ``i`` puts on actor ``j``'s position;
         what incoming edges leave over stays on the diagonal.
 
         >>> from sim.scenarios import toy_scenario
-        >>> toy_scenario().influence_matrix().sum(axis=1).tolist()
-        [1.0, 1.0]
+        >>> toy_scenario().influence_matrix().tolist()
+        [[1.0, 0.0], [0.5, 0.5]]
         """
-        names = self.actor_names
-        matrix = np.zeros((len(names), len(names)))
-        for edge in self.edges:
-            matrix[names.index(edge.target), names.index(edge.source)] += edge.weight
-        matrix[np.diag_indices_from(matrix)] += 1.0 - matrix.sum(axis=1)
-        return matrix
+        incoming = nx.to_numpy_array(self.influence_graph(), nodelist=self.actor_names, weight="weight").T
+        return incoming + np.diag(1.0 - incoming.sum(axis=1))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
