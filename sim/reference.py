@@ -70,7 +70,11 @@ class _Replication:
     def feasible(self, package: list[float]) -> list[float]:
         package = [min(max(x, lo), max(hi, lo)) for x, lo, hi in zip(package, self.f_low, self.f_high, strict=True)]
         for link in self.sc.linkages:
-            a, k, q = self.sc.actor_index(link.actor), self.sc.issue_index(link.issue), self.sc.issue_index(link.when_issue)
+            a, k, q = (
+                self.sc.actor_index(link.actor),
+                self.sc.issue_index(link.issue),
+                self.sc.issue_index(link.when_issue),
+            )
             if self.sc.actors[a].veto and not link.when_low <= package[q] <= link.when_high:
                 package[k] = min(max(package[k], link.low), link.high)
         return package
@@ -78,7 +82,9 @@ class _Replication:
     def proposal(self, i: int, t: int) -> list[float]:
         actor = self.sc.actors[i]
         target = [_mean([p[k] for p in self.pos], self.weights(k, exclude=i)) for k in range(self.m)]
-        loss = sum(s * abs(c - p) / w for c, p, s, w in zip(target, self.pos[i], actor.salience, self.span, strict=True))
+        loss = sum(
+            s * abs(c - p) / w for c, p, s, w in zip(target, self.pos[i], actor.salience, self.span, strict=True)
+        )
         step = min(max((1.0 - self.asp_prop[t, i]) / loss, 0.0), 1.0) if loss > 0 else 0.0
         return self.feasible([p + step * (c - p) for p, c in zip(self.pos[i], target, strict=True)])
 
@@ -122,7 +128,10 @@ class _Replication:
                 value += draws.noise[self.r, i]
             answers.append(i == proposer or (value >= self.asp_resp[t, i] - TIE and self.tolerates(i, package)))
         if self.run.protocol.name == "mediated":
-            self.boost = [b * (1.0 if ok else 1.0 + self.run.protocol.amend_rate) for b, ok in zip(self.boost, answers, strict=True)]
+            self.boost = [
+                b * (1.0 if ok else 1.0 + self.run.protocol.amend_rate)
+                for b, ok in zip(self.boost, answers, strict=True)
+            ]
         return answers
 
     def influence(self, draws: RoundDraws) -> None:
@@ -146,14 +155,19 @@ class _Replication:
         esc = sc.escalation
         if esc is not None and t >= esc.after_round:
             k, mover = sc.issue_index(esc.issue), sc.actor_index(esc.actor)
-            crosses = any(not sc.actors[i].red_low[k] <= esc.value <= sc.actors[i].red_high[k] for i in veto if i != mover)
+            crosses = any(
+                not sc.actors[i].red_low[k] <= esc.value <= sc.actors[i].red_high[k] for i in veto if i != mover
+            )
             if crosses and draws.escalate[self.r] < esc.p_per_round:
                 return Outcome.ESCALATION
         if self.run.protocol.name != "influence_only":
             for i in veto:
                 actor = sc.actors[i]
                 best_pos = [min(max(p, lo), hi) for p, lo, hi in zip(self.pos[i], self.f_low, self.f_high, strict=True)]
-                if actor.discount ** (t + 1) * _utility(best_pos, self.pos[i], actor.salience, self.span) < actor.reservation - TIE:
+                if (
+                    actor.discount ** (t + 1) * _utility(best_pos, self.pos[i], actor.salience, self.span)
+                    < actor.reservation - TIE
+                ):
                     return Outcome.BREAKDOWN
         return Outcome.STALEMATE if t + 1 >= sc.deadline else None
 

@@ -35,7 +35,10 @@ def scenario_mapping(
             continue
         weights = rng.dirichlet(np.ones(len(sources) + 1))[:-1]  # leave a self-weight
         for source, weight in zip(sources, weights, strict=True):
-            influence.setdefault(actor_names[source], {})[actor_names[target]] = {"weight": float(weight), "evidence": WHY}
+            influence.setdefault(actor_names[source], {})[actor_names[target]] = {
+                "weight": float(weight),
+                "evidence": WHY,
+            }
     return {
         "name": "random", "deadline": deadline,
         "issues": {name: {"low_label": "low", "high_label": "high"} for name in issue_names},
