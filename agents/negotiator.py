@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.kernels import concede, linkage_holds, utility, weighted_mean, weighted_median
+from sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
 from sim.spec import ActorSpec
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class Negotiator(mesa.Agent):
         self.scaled_salience = np.asarray(spec.salience) / model.span
         self.red_low = np.asarray(spec.red_low)
         self.red_high = np.asarray(spec.red_high)
+        self.bounded = np.flatnonzero((self.red_low > model.issue_low) | (self.red_high < model.issue_high))
         self.linkages = [link for link in model.linkages if link[0] == index]
 
     @property
@@ -49,7 +50,7 @@ class Negotiator(mesa.Agent):
 
     def respond(self, package: np.ndarray, noise: np.ndarray | None) -> np.ndarray:
         """Accept ``(R,)`` when the package clears its aspiration and red lines."""
-        value = utility(package, self.position[:, None, :], self.scaled_salience[None, :])[:, 0]
+        value = 1.0 - np.abs(package - self.position) @ self.scaled_salience
         if noise is not None:
             value = value + noise[:, self.index]
         aspiration = self.model.aspiration_responder[self.model.state.round, self.index]
@@ -57,7 +58,9 @@ class Negotiator(mesa.Agent):
 
     def tolerates(self, package: np.ndarray) -> np.ndarray:
         """Whether packages ``(R, m)`` respect its red lines and linkages."""
-        ok = np.all((package >= self.red_low - TIE) & (package <= self.red_high + TIE), axis=1)
+        ok = np.ones(len(package), bool)
+        for k in self.bounded:
+            ok &= (package[:, k] >= self.red_low[k] - TIE) & (package[:, k] <= self.red_high[k] + TIE)
         for _, issue, low, high, when, when_low, when_high in self.linkages:
             ok &= linkage_holds(package, issue, low - TIE, high + TIE, when, when_low, when_high)
         return ok

@@ -33,7 +33,8 @@ def utility(package: np.ndarray, positions: np.ndarray, scaled_salience: np.ndar
     >>> utility(np.array([[0.5]]), np.array([[0.0], [1.0]]), np.ones((2, 1))).tolist()
     [[0.5, 0.5]]
     """
-    return 1.0 - (np.abs(package[:, None, :] - positions) * scaled_salience).sum(axis=-1)
+    distance = np.abs(package[:, None, :] - positions)
+    return 1.0 - np.einsum("rnm,nm->rn", distance, np.broadcast_to(scaled_salience, distance.shape[1:]))
 
 
 def concede(own: np.ndarray, target: np.ndarray, aspiration: np.ndarray, scaled_salience: np.ndarray) -> np.ndarray:
@@ -52,29 +53,36 @@ def concede(own: np.ndarray, target: np.ndarray, aspiration: np.ndarray, scaled_
     >>> concede(np.array([[1.0]]), np.array([[0.0]]), 0.75, np.array([1.0])).tolist()
     [[0.75]]
     """
-    loss = (np.abs(target - own) * scaled_salience).sum(axis=-1)
+    loss = np.abs(target - own) @ scaled_salience
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(loss > 0, (1.0 - aspiration) / loss, 0.0)
     step = np.clip(step, 0.0, 1.0)
     return own + step[:, None] * (target - own)
 
 
-def fj_step(positions: np.ndarray, initial: np.ndarray, weights: np.ndarray, susceptibility: np.ndarray) -> np.ndarray:
+def fj_step(positions: np.ndarray, pull: np.ndarray, anchor: np.ndarray) -> np.ndarray:
     """One Friedkin–Johnsen update ``x <- Λ W x + (I - Λ) x0`` for every replication.
 
     Args:
         positions: ``(R, n, m)`` current positions.
-        initial: ``(n, m)`` starting positions ``x0``.
-        weights: ``(n, n)`` row-stochastic influence matrix ``W``.
-        susceptibility: ``(n,)`` diagonal of ``Λ`` (one minus stubbornness).
+        pull: ``(n, n)`` the product ``Λ W`` of susceptibilities (one minus
+            stubbornness) and the row-stochastic influence matrix.
+        anchor: ``(n, m)`` the constant ``(I - Λ) x0`` toward starting positions.
+
+    >>> fj_step(np.array([[[0.0], [1.0]]]), np.array([[0.5, 0.5], [0.0, 0.0]]), np.array([[0.0], [1.0]])).tolist()
+    [[[0.5], [1.0]]]
     """
-    lam = susceptibility[:, None]
-    return lam * np.matmul(weights, positions) + (1.0 - lam) * initial
+    return np.matmul(pull, positions) + anchor
 
 
 def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per-issue weighted mean over actors: ``(R, n, m)`` -> ``(R, m)``."""
-    return (weights * positions).sum(axis=-2) / weights.sum(axis=-2)
+    """Per-issue weighted mean over actors: ``(R, n, m)`` -> ``(R, m)``.
+
+    ``weights`` is ``(n, m)`` (the same in every replication) or ``(R, n, m)``.
+    """
+    if weights.ndim == 2:
+        return np.einsum("rnm,nm->rm", positions, weights) / weights.sum(axis=0)
+    return np.einsum("rnm,rnm->rm", positions, weights) / weights.sum(axis=1)
 
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -52,6 +52,8 @@ class NegotiationModel(mesa.Model):
         actors, issues = scenario.actors, scenario.issues
         n, m = len(actors), len(issues)
         self.span = np.array([issue.span for issue in issues])
+        self.issue_low = np.array([issue.low for issue in issues])
+        self.issue_high = np.array([issue.high for issue in issues])
         self.initial = np.array([actor.ideal for actor in actors])
         self.scaled_salience = np.array([actor.salience for actor in actors]) / self.span
         self.red_low = np.array([actor.red_low for actor in actors])
@@ -78,7 +80,9 @@ class NegotiationModel(mesa.Model):
             self.pull_weights[i] = _column_fallback(others, self_only)
         self.aspiration_proposer, self.aspiration_responder = aspirations(scenario)
         self.influence_weights = scenario.influence_matrix()
-        self.susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
+        susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
+        self.pull = susceptibility[:, None] * self.influence_weights
+        self.anchor = (1.0 - susceptibility)[:, None] * self.initial
         self.order = proposer_order(scenario)
         self.state = NegotiationState(
             round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
@@ -126,7 +130,7 @@ class NegotiationModel(mesa.Model):
 
     def influence(self, draws: RoundDraws) -> None:
         """Friedkin–Johnsen step plus shocks; positions stay inside own red lines."""
-        moved = fj_step(self.state.positions, self.initial, self.influence_weights, self.susceptibility)
+        moved = fj_step(self.state.positions, self.pull, self.anchor)
         if draws.jolt is not None:
             moved += draws.jolt
         moved = np.clip(moved, self.red_low, self.red_high)
@@ -142,7 +146,7 @@ class NegotiationModel(mesa.Model):
             self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
         if self.protocol.name != "influence_only":
             reachable = np.clip(state.positions, self.feasible_low, self.feasible_high)
-            best = 1.0 - (np.abs(reachable - state.positions) * self.scaled_salience).sum(axis=-1)
+            best = 1.0 - np.einsum("rnm,nm->rn", np.abs(reachable - state.positions), self.scaled_salience)
             hopeless = (self.discount ** (t + 1)) * best < self.reservation - TIE
             self._end(np.any(hopeless[:, self.veto], axis=1), Outcome.BREAKDOWN)
         if t + 1 >= self.scenario.deadline:

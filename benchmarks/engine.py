@@ -1,0 +1,85 @@
+"""Engine throughput on the baseline, measured side by side in one run.
+
+Reports replication-rounds per second (the sum over replications of the
+rounds each one played, divided by wall time) for the vectorised model at
+several sizes, a per-replication loop over the same Mesa model, and the
+scalar reference path, with ratios against the 1,000,000 per second goal.
+
+Usage: python benchmarks/engine.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the goal is stated per core
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+import yaml
+
+from sim.model import simulate
+from sim.reference import simulate_reference
+from sim.runspec import build_run
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 1_000_000
+
+
+def baseline_run(protocol: str, replications: int, seed: int = 0):
+    scenario = yaml.safe_load((ROOT / "configs/scenario/baseline.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / f"configs/protocol/{protocol}.yaml").read_text(encoding="utf-8"))
+    return build_run({"scenario": scenario, "protocol": raw, "seed": seed, "replications": replications})
+
+
+def timed(function, run, repeat: int) -> tuple[float, int]:
+    best, work = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function(run)
+        best = min(best, time.perf_counter() - start)
+        work = int(result.rounds.sum())
+    return best, work
+
+
+def per_replication_mesa(run):
+    """The same Mesa model, one replication per model instance."""
+    from dataclasses import replace
+
+    from sim.outcomes import RunResult
+
+    results = [simulate(replace(run, replications=1, seed=run.seed + r)) for r in range(run.replications)]
+    return RunResult(
+        outcome=np.concatenate([r.outcome for r in results]), rounds=np.concatenate([r.rounds for r in results]),
+        terms=np.concatenate([r.terms for r in results]), utility=np.concatenate([r.utility for r in results]),
+        final_positions=np.concatenate([r.final_positions for r in results]),
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="best of N timings (default 3)")
+    args = parser.parse_args()
+    cases = [
+        ("vectorised", simulate, "alternating_offers", 1_000),
+        ("vectorised", simulate, "alternating_offers", 10_000),
+        ("vectorised", simulate, "alternating_offers", 100_000),
+        ("vectorised", simulate, "mediated", 1_000),
+        ("vectorised", simulate, "mediated", 10_000),
+        ("per-replication Mesa loop", per_replication_mesa, "alternating_offers", 200),
+        ("scalar reference", simulate_reference, "alternating_offers", 200),
+    ]
+    print(f"{'path':<27}{'protocol':<20}{'replications':>13}{'seconds':>10}{'rep-rounds/s':>15}{'vs goal':>9}")
+    for name, function, protocol, replications in cases:
+        seconds, work = timed(
+            function, baseline_run(protocol, replications), args.repeat if replications < 100_000 else 1
+        )
+        rate = work / seconds
+        print(f"{name:<27}{protocol:<20}{replications:>13,}{seconds:>10.3f}{rate:>15,.0f}{rate / GOAL:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
