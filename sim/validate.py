@@ -30,6 +30,7 @@ _ACTOR_KEYS = {
     "stubbornness", "discount", "reservation", "evidence",
 }  # fmt: skip
 _STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
+_SUPPORT = f"a quote from the source document or '{JUDGMENT} <why>'"
 
 
 def read_source(name: str) -> str:
@@ -43,47 +44,62 @@ def read_source(name: str) -> str:
     raise FileNotFoundError(name)
 
 
+def _got(value: Any) -> str:
+    return "missing" if value is None else f"got {value!r}"
+
+
+def _span(low: float, high: float) -> str:
+    """Which numbers lie in ``[low, high]``, in words."""
+    if math.isinf(low):
+        return "a finite number" + ("" if math.isinf(high) else f" <= {high:g}")
+    return f"a finite number >= {low:g}" if math.isinf(high) else f"a number in [{low:g}, {high:g}]"
+
+
 def _mapping(value: Any, key: str) -> Mapping:
     if not isinstance(value, Mapping):
-        raise ConfigError(key, f"must be a mapping, got {type(value).__name__}")
+        got = "missing" if value is None else f"got a {type(value).__name__}"
+        raise ConfigError(key, f"{got}; allowed: a mapping of names to values")
     return value
 
 
 def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise ConfigError(key, f"must be a number in [{low:g}, {high:g}], got {value!r}")
-    if not low <= value <= high:
-        raise ConfigError(key, f"must be in [{low:g}, {high:g}], got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problem = "missing" if value is None else f"not a number: {value!r}"
+        raise ConfigError(key, f"{problem}; allowed: {_span(low, high)}")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ConfigError(key, f"{value!r} is out of range; allowed: {_span(low, high)}")
     return float(value)
 
 
 def _text(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"must be a non-empty string, got {value!r}")
+        raise ConfigError(key, f"{_got(value)}; allowed: a non-empty string")
     return value
 
 
 def _known(value: Any, key: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
-        raise ConfigError(key, f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+        problem = "missing" if value is None else f"unknown {what} {value!r}"
+        raise ConfigError(key, f"{problem}; allowed: {', '.join(allowed)}")
     return value
 
 
 def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
     for name in mapping:
         if name not in allowed:
-            raise ConfigError(f"{key}.{name}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+            raise ConfigError(f"{key}.{name}", f"unknown key {name!r}; allowed: {', '.join(sorted(allowed))}")
 
 
 def _evidence(value: Any, key: str, source: str | None) -> str:
-    text = _text(value, key)
-    if text.lower().startswith(JUDGMENT):
-        return text
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(key, f"{_got(value)}; allowed: {_SUPPORT}")
+    if value.lower().startswith(JUDGMENT):
+        return value
     if source is None:
-        raise ConfigError(key, f"quote needs a scenario.source document, or write '{JUDGMENT} <why>'")
-    if text not in source:
-        raise ConfigError(key, f"quote not found verbatim in the source document: {text!r}")
-    return text
+        raise ConfigError(key, f"a quote but no source document; allowed: set scenario.source or '{JUDGMENT} <why>'")
+    if value not in source:
+        raise ConfigError(key, f"quote not found verbatim in the source document: {value!r}; allowed: {_SUPPORT}")
+    return value
 
 
 def _issue(name: str, raw: Any) -> IssueSpec:
@@ -93,7 +109,7 @@ def _issue(name: str, raw: Any) -> IssueSpec:
     low = _number(raw.get("low", 0.0), f"{key}.low")
     high = _number(raw.get("high", 1.0), f"{key}.high")
     if high <= low:
-        raise ConfigError(f"{key}.high", f"must be greater than low ({low:g}), got {high:g}")
+        raise ConfigError(f"{key}.high", f"{high:g} is not above low ({low:g}); allowed: a number > {low:g}")
     return IssueSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"),
         low_label=_text(raw.get("low_label"), f"{key}.low_label"),
@@ -109,7 +125,7 @@ def _per_issue(raw: Any, key: str, issues: tuple[IssueSpec, ...], bounded: bool)
     values = []
     for issue in issues:
         if issue.name not in raw:
-            raise ConfigError(f"{key}.{issue.name}", f"missing; every issue needs a value ({', '.join(names)})")
+            raise ConfigError(f"{key}.{issue.name}", f"missing; allowed: a value for every issue ({', '.join(names)})")
         low, high = (issue.low, issue.high) if bounded else (0.0, 1.0)
         values.append(_number(raw[issue.name], f"{key}.{issue.name}", low, high))
     return tuple(values)
@@ -118,14 +134,12 @@ def _per_issue(raw: Any, key: str, issues: tuple[IssueSpec, ...], bounded: bool)
 def _concession(raw: Any, key: str) -> float | None:
     if raw == EQUILIBRIUM:
         return None
-    if isinstance(raw, str):
-        if raw not in CONCESSION_STYLES:
-            raise ConfigError(key, f"unknown style {raw!r}; allowed: {_STYLES}")
+    if isinstance(raw, str) and raw in CONCESSION_STYLES:
         return CONCESSION_STYLES[raw]
-    value = _number(raw, key, 0.0)
-    if value <= 0:
-        raise ConfigError(key, f"must be > 0; allowed: {_STYLES}")
-    return value
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not (math.isfinite(raw) and raw > 0):
+        problem = f"unknown style {raw!r}" if isinstance(raw, str) else _got(raw)
+        raise ConfigError(key, f"{problem}; allowed: {_STYLES}")
+    return float(raw)
 
 
 def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[float, ...]):
@@ -137,13 +151,14 @@ def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[f
         bound = _mapping(bound, f"{key}.{name}")
         _keys(bound, f"{key}.{name}", {"min", "max"})
         if not bound:
-            raise ConfigError(f"{key}.{name}", "needs min, max or both")
+            raise ConfigError(f"{key}.{name}", "empty; allowed: min, max or both")
         low[k] = _number(bound.get("min", issues[k].low), f"{key}.{name}.min", issues[k].low, issues[k].high)
         high[k] = _number(bound.get("max", issues[k].high), f"{key}.{name}.max", low[k], issues[k].high)
         if not low[k] <= ideal[k] <= high[k]:
             raise ConfigError(
                 f"{key}.{name}",
-                f"the actor's own ideal {ideal[k]:g} breaks its red line [{low[k]:g}, {high[k]:g}]",
+                f"the actor's own ideal {ideal[k]:g} breaks its red line [{low[k]:g}, {high[k]:g}]; "
+                f"allowed: bounds with min <= {ideal[k]:g} <= max",
             )
     return tuple(low), tuple(high), tuple(raw)
 
@@ -155,17 +170,17 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     ideal = _per_issue(raw.get("ideal"), f"{key}.ideal", issues, bounded=True)
     salience = _per_issue(raw.get("salience"), f"{key}.salience", issues, bounded=False)
     if abs(sum(salience) - 1.0) > 1e-6:
-        raise ConfigError(f"{key}.salience", f"must be >= 0 and sum to 1, got sum {sum(salience):g}")
+        raise ConfigError(f"{key}.salience", f"sums to {sum(salience):g}; allowed: values >= 0 that sum to 1")
     red_low, red_high, red_issues = _red_lines(raw.get("red_lines"), f"{key}.red_lines", issues, ideal)
     evidence = _mapping(raw.get("evidence"), f"{key}.evidence")
     needed = [f"ideal.{i.name}" for i in issues] + [f"red_lines.{i}" for i in red_issues] + ["profile"]
     _keys(evidence, f"{key}.evidence", set(needed))
     for item in needed:
         if item not in evidence:
-            raise ConfigError(f"{key}.evidence.{item}", f"missing; give a quote from the source or '{JUDGMENT} <why>'")
+            raise ConfigError(f"{key}.evidence.{item}", f"missing; allowed: {_SUPPORT}")
     veto = raw.get("veto", True)
     if not isinstance(veto, bool):
-        raise ConfigError(f"{key}.veto", f"must be true or false, got {veto!r}")
+        raise ConfigError(f"{key}.veto", f"got {veto!r}; allowed: true or false")
     return ActorSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"), ideal=ideal, salience=salience,
         capability=_number(raw.get("capability"), f"{key}.capability", 0.0),
@@ -185,9 +200,11 @@ def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeS
         _known(src, f"scenario.influence.{src}", actors, "actor")
         for dst, edge in _mapping(targets, f"scenario.influence.{src}").items():
             key = f"scenario.influence.{src}.{dst}"
-            _known(dst, key, actors, "actor (an edge must point to an actor of the scenario)")
+            _known(dst, key, actors, "target actor")
             if dst == src:
-                raise ConfigError(key, "an actor cannot influence itself; its self-weight is what is left")
+                others = ", ".join(a for a in actors if a != src)
+                raise ConfigError(key, f"an actor cannot influence itself (its self-weight is what is left); "
+                                  f"allowed: {others}")  # fmt: skip
             edge = _mapping(edge, key)
             _keys(edge, key, {"weight", "evidence"})
             edges.append(EdgeSpec(
@@ -197,7 +214,7 @@ def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeS
     for target in actors:
         total = sum(e.weight for e in edges if e.target == target)
         if total > 1.0 + 1e-9:
-            raise ConfigError(f"scenario.influence.*.{target}", f"incoming weights must sum to <= 1, got {total:g}")
+            raise ConfigError(f"scenario.influence.*.{target}", f"incoming weights sum to {total:g}; allowed: <= 1")
     return tuple(edges)
 
 
@@ -211,7 +228,7 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source)
     _keys(when, f"{key}.when", {"issue", "min", "max"})
     other = issues[names.index(_known(when.get("issue"), f"{key}.when.issue", names, "issue"))]
     if other is issue:
-        raise ConfigError(f"{key}.when.issue", f"must differ from the linked issue {issue.name!r}")
+        raise ConfigError(f"{key}.when.issue", f"same as the linked issue {issue.name!r}; allowed: another issue")
     low = _number(raw.get("min", issue.low), f"{key}.min", issue.low, issue.high)
     when_low = _number(when.get("min", other.low), f"{key}.when.min", other.low, other.high)
     return LinkageSpec(
@@ -228,14 +245,14 @@ def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> Esca
     raw = _mapping(raw or {"enabled": False}, key)
     _keys(raw, key, {"enabled", "actor", "issue", "value", "p_per_round", "after_round", "evidence"})
     if not isinstance(raw.get("enabled", False), bool):
-        raise ConfigError(f"{key}.enabled", f"must be true or false, got {raw.get('enabled')!r}")
+        raise ConfigError(f"{key}.enabled", f"got {raw.get('enabled')!r}; allowed: true or false")
     if not raw.get("enabled", False):
         return None
     names = tuple(i.name for i in issues)
     issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
     after = raw.get("after_round", 0)
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-        raise ConfigError(f"{key}.after_round", f"must be a whole number >= 0, got {after!r}")
+        raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number >= 0")
     return EscalationSpec(
         actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
         value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
@@ -275,14 +292,15 @@ def build_scenario(raw: Any) -> ScenarioSpec:
             raise ConfigError("scenario.source", problem) from None
     issues = tuple(_issue(n, v) for n, v in _mapping(raw.get("issues"), "scenario.issues").items())
     if not issues:
-        raise ConfigError("scenario.issues", "needs at least one issue")
+        raise ConfigError("scenario.issues", "empty; allowed: one or more issues")
     actors = tuple(_actor(n, v, issues, source) for n, v in _mapping(raw.get("actors"), "scenario.actors").items())
     if sum(a.veto for a in actors) < 1 or len(actors) < 2:
-        raise ConfigError("scenario.actors", "needs at least two actors, at least one of them with veto: true")
+        problem = f"{len(actors)} actor(s), {sum(a.veto for a in actors)} with veto"
+        raise ConfigError("scenario.actors", f"{problem}; allowed: two or more actors, one or more with veto: true")
     names = tuple(a.name for a in actors)
     deadline = raw.get("deadline", 24)
     if isinstance(deadline, bool) or not isinstance(deadline, int) or deadline < 1:
-        raise ConfigError("scenario.deadline", f"must be a whole number of rounds >= 1, got {deadline!r}")
+        raise ConfigError("scenario.deadline", f"got {deadline!r}; allowed: a whole number of rounds >= 1")
     linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
     return ScenarioSpec(
         name=_text(raw.get("name", "scenario"), "scenario.name"),
