@@ -48,13 +48,23 @@ class Negotiator(mesa.Agent):
         package = concede(self.position, self.target(), aspiration, self.scaled_salience)
         return self.model.make_feasible(package)
 
-    def respond(self, package: np.ndarray, noise: np.ndarray | None) -> np.ndarray:
-        """Accept ``(R,)`` when the package clears its aspiration and red lines."""
-        value = 1.0 - np.abs(package - self.position) @ self.scaled_salience
+    def value(self, package: np.ndarray) -> np.ndarray:
+        """Utility ``(R,)`` of packages ``(R, m)`` measured from its current position."""
+        return 1.0 - np.abs(package - self.position) @ self.scaled_salience
+
+    def respond(self, package: np.ndarray, value: np.ndarray, noise: np.ndarray | None) -> np.ndarray:
+        """Accept ``(R,)`` a package worth ``value`` to it, as it perceives it.
+
+        It accepts when the perceived value clears its aspiration for this
+        round, the value discounted for the delay is still worth more than no
+        deal, and the package breaks none of its red lines or linkages.
+        """
         if noise is not None:
             value = value + noise[:, self.index]
-        aspiration = self.model.aspiration_responder[self.model.state.round, self.index]
-        return (value >= aspiration - TIE) & self.tolerates(package)
+        t = self.model.state.round
+        aspiration = self.model.aspiration_responder[t, self.index]
+        worth_it = self.spec.discount**t * value >= self.spec.reservation - TIE
+        return (value >= aspiration - TIE) & worth_it & self.tolerates(package)
 
     def tolerates(self, package: np.ndarray) -> np.ndarray:
         """Whether packages ``(R, m)`` respect its red lines and linkages."""

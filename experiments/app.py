@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import time
 from importlib import resources
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import CompactHydraException
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.console import Progress, format_summary
@@ -18,7 +21,7 @@ from sim.model import simulate
 from sim.runspec import build_run
 from sim.spec import RunSpec
 
-__all__ = ["config_file_for", "main", "run_config"]
+__all__ = ["cli", "config_file_for", "main", "run_config"]
 
 
 def _display(path: Path) -> str:
@@ -55,6 +58,7 @@ def config_file_for(key: str) -> str:
         if (name := o.split("=", 1)[0].lstrip("+~")) in (key, group)
         or key.startswith(name + ".") or name.startswith(key + ".")
     ]  # fmt: skip
+    overridden.sort(key=lambda o: len(o.split("=", 1)[0]), reverse=True)  # the most specific first
     return found + (f" (command line: {overridden[0]})" if overridden else "")
 
 
@@ -79,3 +83,26 @@ def main(cfg: DictConfig) -> None:
     folder = Path(HydraConfig.get().runtime.output_dir)
     summary = run_config(run, folder, show_progress=bool(cfg.get("progress", True)))
     print(format_summary(run, summary, _display(folder)))
+
+
+def cli() -> None:
+    """Console entry point: the Hydra app, with Hydra's own input errors told in one line.
+
+    A bad override that Hydra rejects while composing (an unknown scenario or
+    protocol, a key that does not exist, bad syntax) exits with status 2 and
+    one line, like the scenario checks do.
+    """
+    os.environ.setdefault("HYDRA_FULL_ERROR", "1")  # let composition errors reach us instead of Hydra's report
+    try:
+        main()
+    except CompactHydraException as error:
+        text = (
+            str(error)
+            .split("\nConfig search path")[0]
+            .replace("\n\nAvailable", "; available")
+            .replace(":\n\t", ": ")
+            .replace("\n\t", ", ")
+        )
+        text = re.sub(r"\s*\n\s*", " ", text).strip()
+        print(f"negsim: error: command line: {text}", file=sys.stderr)
+        sys.exit(2)

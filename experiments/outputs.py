@@ -62,10 +62,21 @@ def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+ROUND_COLUMNS = {
+    "replication": "int64", "round": "int64", "actor": "str", "issue": "str", "position": "float64",
+    "proposal": "float64", "proposer": "str", "accepted": "bool", "outcome": "str",
+}  # fmt: skip
+
+
 def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
-    """Round-by-round log of the first replications, one row per actor and issue."""
+    """Round-by-round log of the first replications, one row per actor and issue.
+
+    ``proposer`` is the actor who tabled the package, ``mediator`` for the
+    mediator's text, or ``none`` when no package was tabled.
+    """
     actors, issues = run.scenario.actor_names, run.scenario.issue_names
-    names = np.array([*actors, "mediator"])
+    nobody = "none" if run.protocol.name == "influence_only" else "mediator"
+    names = np.array([*actors, nobody])
     labels = np.array([o.label for o in Outcome])
     frames = []
     for entry in result.log:
@@ -75,13 +86,12 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
             "replication": rep.ravel(), "round": np.full(k * n * m, entry.round),
             "actor": np.array(actors)[actor.ravel()], "issue": np.array(issues)[issue.ravel()],
             "position": entry.positions.ravel(), "proposal": entry.package[rep.ravel(), issue.ravel()],
-            "proposer": np.where(entry.proposer[rep.ravel()] >= 0, names[entry.proposer[rep.ravel()]], "mediator"),
+            "proposer": names[entry.proposer[rep.ravel()]],
             "accepted": entry.accepted[rep.ravel(), actor.ravel()],
             "outcome": labels[entry.outcome[rep.ravel()]],
         }))  # fmt: skip
     if not frames:
-        return pd.DataFrame(columns=["replication", "round", "actor", "issue", "position", "proposal",
-                                     "proposer", "accepted", "outcome"])  # fmt: skip
+        return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ROUND_COLUMNS.items()})
     table = pd.concat(frames, ignore_index=True)
     # Keep each replication's rounds up to the one in which it ended.
     table = table[table["round"].to_numpy() < result.rounds[table["replication"].to_numpy()]]

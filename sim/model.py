@@ -11,7 +11,7 @@ import numpy as np
 from agents.concession import aspirations, proposer_order
 from agents.negotiator import TIE, Mediator, Negotiator
 from sim.draws import RoundDraws, draw_round, spawn_generators
-from sim.kernels import fj_step, utility
+from sim.kernels import fj_step
 from sim.outcomes import Outcome, RoundLog, RunResult
 from sim.spec import RunSpec
 
@@ -27,6 +27,7 @@ class NegotiationState:
     outcome: np.ndarray
     rounds: np.ndarray
     terms: np.ndarray
+    utility: np.ndarray
 
     @property
     def active(self) -> np.ndarray:
@@ -87,7 +88,7 @@ class NegotiationModel(mesa.Model):
         self.state = NegotiationState(
             round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
             outcome=np.zeros(run.replications, np.int8), rounds=np.zeros(run.replications, np.int32),
-            terms=np.full((run.replications, m), np.nan),
+            terms=np.full((run.replications, m), np.nan), utility=np.zeros((run.replications, n)),
         )  # fmt: skip
         self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(actors)]
         self.mediator = None
@@ -120,8 +121,17 @@ class NegotiationModel(mesa.Model):
         return offers[np.arange(self.replications), chosen], self.order[chosen]
 
     def respond(self, package: np.ndarray, proposer: np.ndarray, draws: RoundDraws) -> np.ndarray:
-        """Every actor's answer ``(R, n)``; a proposer accepts its own offer."""
-        accepted = np.stack([agent.respond(package, draws.noise) for agent in self.negotiators], axis=1)
+        """Every actor's answer ``(R, n)``; a proposer accepts its own offer.
+
+        Also keeps each actor's discounted value of the package, which is its
+        realised utility if the package is agreed this round.
+        """
+        values = [agent.value(package) for agent in self.negotiators]
+        self.offer_utility = np.stack(values, axis=1) * (self.discount**self.state.round)[None, :]
+        answers = [
+            agent.respond(package, value, draws.noise) for agent, value in zip(self.negotiators, values, strict=True)
+        ]
+        accepted = np.stack(answers, axis=1)
         tabled = proposer >= 0
         accepted[np.flatnonzero(tabled), proposer[tabled]] = True
         if self.mediator is not None:
@@ -140,7 +150,9 @@ class NegotiationModel(mesa.Model):
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
         """Settle agreements, escalations, breakdowns and, at the deadline, stalemates."""
         state, t = self.state, self.state.round
-        self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
+        agreed = self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
+        if agreed.any():
+            state.utility[agreed] = self.offer_utility[agreed]
         escalation = self.scenario.escalation
         if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
             self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
@@ -158,12 +170,13 @@ class NegotiationModel(mesa.Model):
         others = self.veto & (np.arange(len(self.veto)) != mover)
         return bool(np.any(others & ((spec.value < self.red_low[:, k]) | (spec.value > self.red_high[:, k]))))
 
-    def _end(self, where: np.ndarray, outcome: Outcome, terms: np.ndarray | None = None) -> None:
+    def _end(self, where: np.ndarray, outcome: Outcome, terms: np.ndarray | None = None) -> np.ndarray:
         where = where & self.state.active
         self.state.outcome[where] = outcome
         self.state.rounds[where] = self.state.round + 1
         if terms is not None:
             self.state.terms[where] = terms[where]
+        return where
 
     def step(self) -> None:
         """One round for every replication still negotiating."""
@@ -193,9 +206,7 @@ class NegotiationModel(mesa.Model):
         """Per-replication outcomes and realised utilities."""
         state = self.state
         agreed = state.outcome == Outcome.AGREEMENT
-        value = utility(np.nan_to_num(state.terms), self.initial, self.scaled_salience)
-        value *= self.discount[None, :] ** np.maximum(state.rounds - 1, 0)[:, None]
-        realised = np.where(agreed[:, None], value, self.reservation[None, :])
+        realised = np.where(agreed[:, None], state.utility, self.reservation[None, :])
         return RunResult(outcome=state.outcome.copy(), rounds=state.rounds.copy(), terms=state.terms.copy(),
                          utility=realised, final_positions=state.positions.copy(), log=tuple(self.log))  # fmt: skip
 

@@ -54,9 +54,10 @@ class RunResult:
         outcome: ``(R,)`` :class:`Outcome` codes.
         rounds: ``(R,)`` round in which the replication ended (1-based count).
         terms: ``(R, m)`` agreed package, NaN without agreement.
-        utility: ``(R, n)`` each actor's realised utility: its discounted
-            utility of the agreement, measured from its starting ideal, or its
-            reservation value when there is none.
+        utility: ``(R, n)`` each actor's realised utility: the agreement's
+            value measured from the position the actor held when it agreed,
+            discounted for the rounds it took (``discount ** (round - 1)``), or
+            its reservation value when there is no agreement.
         final_positions: ``(R, n, m)`` positions when the replication ended.
         log: round logs of the first replications.
     """

@@ -121,12 +121,14 @@ class _Replication:
         return self.proposal(proposer, t), proposer
 
     def respond(self, t: int, package: list[float], proposer: int, draws: RoundDraws) -> list[bool]:
-        answers = []
+        answers, self.values = [], []
         for i, actor in enumerate(self.sc.actors):
             value = _utility(package, self.pos[i], actor.salience, self.span)
+            self.values.append(actor.discount**t * value)
             if draws.noise is not None:
                 value += draws.noise[self.r, i]
-            answers.append(i == proposer or (value >= self.asp_resp[t, i] - TIE and self.tolerates(i, package)))
+            willing = value >= self.asp_resp[t, i] - TIE and actor.discount**t * value >= actor.reservation - TIE
+            answers.append(i == proposer or (willing and self.tolerates(i, package)))
         if self.run.protocol.name == "mediated":
             self.boost = [
                 b * (1.0 if ok else 1.0 + self.run.protocol.amend_rate)
@@ -195,16 +197,12 @@ def simulate_reference(run: RunSpec) -> RunResult:
     n, m = len(sc.actors), len(sc.issues)
     outcome, rounds = np.zeros(R, np.int8), np.zeros(R, np.int32)
     terms, utility, final = np.full((R, m), np.nan), np.zeros((R, n)), np.zeros((R, n, m))
-    span = [issue.span for issue in sc.issues]
     for r in range(R):
         replication = _Replication(run, r)
         outcome[r], rounds[r], package = replication.play(blocks)
         final[r] = replication.pos
-        for i, actor in enumerate(sc.actors):
-            if package is None:
-                utility[r, i] = actor.reservation
-            else:
-                utility[r, i] = _utility(package, actor.ideal, actor.salience, span) * actor.discount ** (rounds[r] - 1)
-        if package is not None:
-            terms[r] = package
+        if package is None:
+            utility[r] = [actor.reservation for actor in sc.actors]
+        else:
+            utility[r], terms[r] = replication.values, package
     return RunResult(outcome=outcome, rounds=rounds, terms=terms, utility=utility, final_positions=final)
