@@ -21,7 +21,7 @@ from sim.model import simulate
 from sim.runspec import build_run
 from sim.spec import RunSpec
 
-__all__ = ["cli", "config_file_for", "main", "run_config"]
+__all__ = ["checked_run", "cli", "config_file_for", "main", "run_config"]
 
 
 def _display(path: Path) -> str:
@@ -31,14 +31,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def config_file_for(key: str) -> str:
+def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
     """The config file that supplied ``key``, as Hydra composed it.
 
     Keys under ``scenario.`` or ``protocol.`` come from that group's chosen
     file; the rest from the primary config. A key set on the command line
-    says so.
+    says so. ``hydra_cfg`` is the ``hydra`` node (default: the running job's).
     """
-    hydra_cfg = HydraConfig.get()
+    hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
     group = key.split(".", 1)[0]
     choice = hydra_cfg.runtime.choices.get(group) if group in ("scenario", "protocol") else None
     relative = f"{group}/{choice}.yaml" if choice else f"{hydra_cfg.job.config_name}.yaml"
@@ -72,14 +72,22 @@ def run_config(run: RunSpec, folder: Path, *, show_progress: bool = True) -> dic
     return summary
 
 
+def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec:
+    """Freeze the task config ``cfg``; on bad input print one line and exit with status 2."""
+    hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
+    folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    folders += [folder / "scenario" for folder in folders]
+    try:
+        return build_run(OmegaConf.to_container(cfg, resolve=True), tuple(folders))
+    except ConfigError as error:
+        print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
+        sys.exit(2)
+
+
 @hydra.main(version_base="1.3", config_path="pkg://configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
     """Run the composed scenario; bad input exits with status 2 and one line."""
-    try:
-        run = build_run(OmegaConf.to_container(cfg, resolve=True))
-    except ConfigError as error:
-        print(f"negsim: error: {error.in_file(config_file_for(error.key))}", file=sys.stderr)
-        sys.exit(2)
+    run = checked_run(cfg)
     folder = Path(HydraConfig.get().runtime.output_dir)
     summary = run_config(run, folder, show_progress=bool(cfg.get("progress", True)))
     print(format_summary(run, summary, _display(folder)))

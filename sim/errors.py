@@ -18,9 +18,17 @@ class ConfigError(ValueError):
         self.problem = problem
         self.file = file
 
+    def __reduce__(self):
+        return (_rebuild, (self.key, self.problem, self.file))
+
     def in_file(self, file: str) -> ConfigError:
         """The same error, naming ``file`` as its source."""
         return ConfigError(self.key, self.problem, file=file)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.key}: {self.problem}"
+
+
+def _rebuild(key: str, problem: str, file: str) -> ConfigError:
+    """Unpickle a :class:`ConfigError` (its ``file`` is keyword-only)."""
+    return ConfigError(key, problem, file=file)

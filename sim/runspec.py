@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError
@@ -67,9 +68,9 @@ def _check_equilibrium(scenario: ScenarioSpec, protocol: ProtocolSpec) -> None:
             raise ConfigError(key, f"{problem} with proposer {protocol.proposer}; allowed: {allowed}")
 
 
-def build_run(raw: Mapping) -> RunSpec:
+def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
     """Freeze the whole composed config (scenario, protocol, seed, sizes)."""
-    scenario = build_scenario(raw.get("scenario"))
+    scenario = build_scenario(raw.get("scenario"), source_folders)
     protocol = build_protocol(raw.get("protocol"))
     _check_equilibrium(scenario, protocol)
     return RunSpec(

@@ -33,11 +33,16 @@ _STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
 _SUPPORT = f"a quote from the source document or '{JUDGMENT} <why>'"
 
 
-def read_source(name: str) -> str:
-    """Text of a scenario's source document: a path, or a file in ``seeds/``."""
-    path = Path(name).expanduser()
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
+def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
+    """Text of a scenario's source document.
+
+    Looked up as a path (absolute, or from the working folder), then in each
+    of ``folders`` (the config folders, so a user scenario can sit beside its
+    document), then among the documents shipped in ``seeds/``.
+    """
+    for path in (Path(name).expanduser(), *(Path(folder) / name for folder in folders)):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
     packaged = resources.files("seeds").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
@@ -246,19 +251,20 @@ def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> Esca
     _keys(raw, key, {"enabled", "actor", "issue", "value", "p_per_round", "after_round", "evidence"})
     if not isinstance(raw.get("enabled", False), bool):
         raise ConfigError(f"{key}.enabled", f"got {raw.get('enabled')!r}; allowed: true or false")
-    if not raw.get("enabled", False):
-        return None
+    if set(raw) <= {"enabled"}:
+        return None  # nothing to check: escalation is off and not described
     names = tuple(i.name for i in issues)
     issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
     after = raw.get("after_round", 0)
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
         raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number >= 0")
-    return EscalationSpec(
+    spec = EscalationSpec(
         actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
         value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
         p_per_round=_number(raw.get("p_per_round"), f"{key}.p_per_round", 0.0, 1.0), after_round=after,
         evidence=_evidence(raw.get("evidence"), f"{key}.evidence", source),
     )  # fmt: skip
+    return spec if raw.get("enabled", False) else None  # a described but disabled move is still checked
 
 
 def _noise(raw: Any) -> NoiseSpec:
@@ -271,7 +277,7 @@ def _noise(raw: Any) -> NoiseSpec:
     )
 
 
-def build_scenario(raw: Any) -> ScenarioSpec:
+def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioSpec:
     """Check a scenario mapping and freeze it into a :class:`ScenarioSpec`.
 
     Raises:
@@ -286,7 +292,7 @@ def build_scenario(raw: Any) -> ScenarioSpec:
     source = None
     if source_name is not None:
         try:
-            source = read_source(_text(source_name, "scenario.source"))
+            source = read_source(_text(source_name, "scenario.source"), source_folders)
         except FileNotFoundError:
             problem = f"no such document {source_name!r}; allowed: a file path or a file in seeds/"
             raise ConfigError("scenario.source", problem) from None

@@ -163,3 +163,21 @@ def test_user_scenario_runs_from_its_own_config_dir(tmp_path):
     assert [c for c in columns if c.startswith(("terms.", "utility."))] == [
         *(f"terms.{i}" for i in raw["issues"]), *(f"utility.{a}" for a in raw["actors"]),
     ]  # fmt: skip
+
+
+def test_user_scenario_quotes_a_document_kept_beside_it(tmp_path):
+    """A relative ``source`` is found in the user's config folder, whatever the working folder."""
+    configs = tmp_path / "my_configs"
+    (configs / "scenario").mkdir(parents=True)
+    (configs / "scenario" / "notes.txt").write_text("The upstream state will not release more water.\n")
+    raw = yaml.safe_load(WATER.read_text(encoding="utf-8"))
+    raw["source"] = "notes.txt"
+    first_evidence = next(iter(raw["actors"].values()))["evidence"]
+    first_evidence[next(iter(first_evidence))] = "will not release more water"
+    (configs / "scenario" / "quoted.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = ["--config-dir", str(configs), "scenario=quoted", "replications=50", f"hydra.run.dir={tmp_path / 'run'}"]
+    done = run_negsim(args, cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert summary(tmp_path / "run")["scenario"] == raw["name"]

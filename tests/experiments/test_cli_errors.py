@@ -115,11 +115,6 @@ def test_bad_run_keeps_an_earlier_good_run_results(good_then_bad):
     }
 
 
-@pytest.mark.xfail(
-    reason="Hydra saves .hydra/*.yaml before the app validates, so a bad run overwrites the good run's record "
-    "of its config (fix belongs in experiments/app.py or configs/negsim.yaml)",
-    strict=False,
-)
 def test_bad_run_keeps_an_earlier_good_run_config_record(good_then_bad):
     before, after, _ = good_then_bad
     for name in (".hydra/config.yaml", ".hydra/overrides.yaml"):

@@ -349,7 +349,7 @@ def test_unknown_source_document(baseline_raw):
 
 
 def test_judgments_need_no_source(baseline_raw):
-    edit(baseline_raw, {"source": DELETE, "influence": {}, "linkages": {}})
+    edit(baseline_raw, {"source": DELETE, "influence": {}, "linkages": {}, "escalation": {"enabled": False}})
     for actor in baseline_raw["actors"].values():
         actor["evidence"] = {item: JUDGED for item in actor["evidence"]}
     assert build_scenario(baseline_raw).source == ""
@@ -555,3 +555,18 @@ def test_equilibrium_style_limits(baseline_raw, changes, protocol, fragment, all
         build_run({"scenario": baseline_raw, "protocol": protocol, "seed": 0, "replications": 20})
     check(info.value, "scenario.actors.russia.concession", fragment, allowed)
     assert "equilibrium" in info.value.problem
+
+
+def test_a_described_but_disabled_escalation_is_still_checked(baseline_raw):
+    baseline_raw["escalation"]["actor"] = "nobody"
+    with pytest.raises(ConfigError) as caught:
+        build_scenario(baseline_raw)
+    assert caught.value.key == "scenario.escalation.actor"
+
+
+def test_config_errors_survive_pickling_for_worker_processes():
+    import pickle
+
+    error = ConfigError("scenario.deadline", "0 is out of range; allowed: a whole number >= 1", file="x.yaml")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.key, copy.problem, copy.file, str(copy)) == (error.key, error.problem, error.file, str(error))
