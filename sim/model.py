@@ -126,12 +126,12 @@ class NegotiationModel(mesa.Model):
         Also keeps each actor's discounted value of the package, which is its
         realised utility if the package is agreed this round.
         """
-        values = [agent.value(package) for agent in self.negotiators]
-        self.offer_utility = np.stack(values, axis=1) * (self.discount**self.state.round)[None, :]
-        answers = [
-            agent.respond(package, value, draws.noise) for agent, value in zip(self.negotiators, values, strict=True)
-        ]
-        accepted = np.stack(answers, axis=1)
+        values = np.empty((self.replications, len(self.negotiators)))
+        accepted = np.empty(values.shape, bool)
+        for agent in self.negotiators:
+            values[:, agent.index] = agent.value(package)
+            accepted[:, agent.index] = agent.respond(package, values[:, agent.index], draws.noise)
+        self.offer_utility = values * (self.discount**self.state.round)[None, :]
         tabled = proposer >= 0
         accepted[np.flatnonzero(tabled), proposer[tabled]] = True
         if self.mediator is not None:
@@ -143,9 +143,9 @@ class NegotiationModel(mesa.Model):
         moved = fj_step(self.state.positions, self.pull, self.anchor)
         if draws.jolt is not None:
             moved += draws.jolt
-        moved = np.clip(moved, self.red_low, self.red_high)
-        active = self.state.active[:, None, None]
-        self.state.positions = np.where(active, moved, self.state.positions)
+        np.clip(moved, self.red_low, self.red_high, out=moved)
+        active = self.state.active
+        self.state.positions = moved if active.all() else np.where(active[:, None, None], moved, self.state.positions)
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
         """Settle agreements, escalations, breakdowns and, at the deadline, stalemates."""
@@ -157,10 +157,11 @@ class NegotiationModel(mesa.Model):
         if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
             self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
         if self.protocol.name != "influence_only":
-            reachable = np.clip(state.positions, self.feasible_low, self.feasible_high)
-            best = 1.0 - np.einsum("rnm,nm->rn", np.abs(reachable - state.positions), self.scaled_salience)
-            hopeless = (self.discount ** (t + 1)) * best < self.reservation - TIE
-            self._end(np.any(hopeless[:, self.veto], axis=1), Outcome.BREAKDOWN)
+            positions = state.positions[:, self.veto]
+            shortfall = np.clip(positions, self.feasible_low, self.feasible_high) - positions
+            best = 1.0 - np.einsum("rnm,nm->rn", np.abs(shortfall, out=shortfall), self.scaled_salience[self.veto])
+            hopeless = (self.discount[self.veto] ** (t + 1)) * best < self.reservation[self.veto] - TIE
+            self._end(np.any(hopeless, axis=1), Outcome.BREAKDOWN)
         if t + 1 >= self.scenario.deadline:
             self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
 
