@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import sys
 import time
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import CompactHydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.console import Progress, format_summary
 from experiments.outputs import summarize, write_run
+from experiments.sweep import job_progress, sweep_name
 from sim.errors import ConfigError
 from sim.model import simulate
 from sim.runspec import build_run
 from sim.spec import RunSpec
 
-__all__ = ["checked_run", "cli", "config_file_for", "main", "run_config"]
+__all__ = ["checked_run", "cli", "config_file_for", "fingerprint", "main", "run_config"]
+
+#: Settings that change how a run reports, not what it computes.
+_NO_EFFECT = ("progress", "rerun")
+OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
 
 
 def _display(path: Path) -> str:
@@ -62,13 +71,32 @@ def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
     return found + (f" (command line: {overridden[0]})" if overridden else "")
 
 
-def run_config(run: RunSpec, folder: Path, *, show_progress: bool = True) -> dict:
-    """Simulate ``run``, write its files into ``folder`` and return the summary."""
+def fingerprint(cfg: DictConfig) -> str:
+    """Hash of everything that decides a run's results: the resolved config and negsim's version."""
+    settings = {key: value for key, value in OmegaConf.to_container(cfg, resolve=True).items() if key not in _NO_EFFECT}
+    text = json.dumps([version("negsim"), settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def finished(folder: Path, print_: str) -> dict | None:
+    """The summary of a complete earlier run in ``folder`` with fingerprint ``print_``, if any."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    complete = all((folder / name).is_file() for name in ("results.parquet", "rounds.parquet"))
+    return summary if complete and summary.get("fingerprint") == print_ else None
+
+
+def run_config(
+    run: RunSpec, folder: Path, settings: dict, *, show_progress: bool = True, print_: str | None = None
+) -> dict:
+    """Simulate ``run`` (built from ``settings``), write its files into ``folder`` and return the summary."""
     progress = Progress(f"{run.scenario.name}/{run.protocol.name}") if show_progress else None
     start = time.perf_counter()
     result = simulate(run, progress=progress)
-    summary = summarize(run, result, elapsed=time.perf_counter() - start)
-    write_run(folder, run, result, summary)
+    summary = summarize(run, result, elapsed=time.perf_counter() - start) | {"fingerprint": print_}
+    write_run(folder, run, result, summary, settings)
     return summary
 
 
@@ -88,9 +116,23 @@ def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec
 def main(cfg: DictConfig) -> None:
     """Run the composed scenario; bad input exits with status 2 and one line."""
     run = checked_run(cfg)
-    folder = Path(HydraConfig.get().runtime.output_dir)
-    summary = run_config(run, folder, show_progress=bool(cfg.get("progress", True)))
-    print(format_summary(run, summary, _display(folder)))
+    hydra_cfg = HydraConfig.get()
+    folder = Path(hydra_cfg.runtime.output_dir)
+    settings = OmegaConf.to_container(cfg, resolve=True)
+    print_ = fingerprint(cfg)
+    if hydra_cfg.mode != RunMode.MULTIRUN:
+        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        print(format_summary(run, summary, _display(folder)))
+        return
+    job = f"job {hydra_cfg.job.num} ({' '.join(hydra_cfg.overrides.task) or 'defaults'})"
+    summary = None if cfg.rerun else finished(folder, print_)
+    if summary is None:
+        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        status = f"agreement {summary['agreement_rate']['estimate']:.1%} in {summary['elapsed_seconds']:.2f} s"
+    else:
+        status = "already complete, kept (rerun=true runs it again)"
+    print(f"{job}: {status}", flush=True)
+    print(job_progress(folder.parent), file=sys.stderr, flush=True)
 
 
 def cli() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-__all__ = ["CheckBeforeRun"]
+__all__ = ["CheckBeforeRun", "SweepReport"]
 
 
 class CheckBeforeRun(Callback):
@@ -23,3 +24,22 @@ class CheckBeforeRun(Callback):
 
         task = OmegaConf.masked_copy(config, [key for key in config if key != "hydra"])
         checked_run(task, config.hydra)
+
+
+class SweepReport(Callback):
+    """At the end of a multirun, gather the jobs into ``sweep.parquet`` and ``sweep.html``.
+
+    Runs in the launching process under every launcher, reading the job
+    folders from disk, so it works the same for local, joblib, Ray and SLURM
+    sweeps.
+    """
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from experiments.sweep import start_sweep
+
+        start_sweep(config)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from experiments.sweep import report_sweep
+
+        print(report_sweep(Path(config.hydra.sweep.dir)), flush=True)

@@ -65,5 +65,5 @@ def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
     lines += ["", f"{'utility (mean)':<24}{'value':>7}  reservation"]
     for actor in scenario.actors:
         lines.append(f"{actor.label:<24}{summary['mean_utility'][actor.name]:>7.3f}  {actor.reservation:.3f}")
-    lines += ["", f"files in {folder}: summary.json, results.parquet, rounds.parquet"]
+    lines += ["", f"files in {folder}: summary.json, results.parquet, rounds.parquet, config.yaml"]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from sim.outcomes import Outcome, RunResult
 from sim.spec import RunSpec
@@ -148,10 +149,19 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None) 
     }  # fmt: skip
 
 
-def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict) -> dict[str, Path]:
-    """Write ``summary.json``, ``results.parquet`` and ``rounds.parquet`` atomically."""
-    paths = {name: folder / name for name in ("summary.json", "results.parquet", "rounds.parquet")}
+RUN_FILES = ("config.yaml", "results.parquet", "rounds.parquet", "summary.json")
+
+
+def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict, settings: dict) -> dict[str, Path]:
+    """Write a run's files atomically, ``summary.json`` last (its presence marks a complete run).
+
+    ``settings`` is the resolved config the run was built from; it is saved
+    as ``config.yaml`` so the folder alone can be re-run, reported or compared.
+    """
+    paths = {name: folder / name for name in RUN_FILES}
     results, rounds = results_frame(run, result), rounds_frame(run, result)
+    config_text = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    write_atomic(paths["config.yaml"], lambda p: p.write_text(config_text, encoding="utf-8"))
     write_atomic(paths["results.parquet"], lambda p: results.to_parquet(p, index=False))
     write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
     text = json.dumps(summary, indent=2, default=float) + "\n"

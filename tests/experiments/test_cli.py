@@ -18,6 +18,7 @@ WATER = ROOT / USER_DIR / "scenario" / "water_treaty.yaml"
 SUMMARY_KEYS = {
     "scenario", "title", "protocol", "seed", "replications", "agreement_rate", "outcome_shares", "mean_rounds",
     "mean_rounds_to_agreement", "mean_terms", "mean_utility", "reservation", "references", "elapsed_seconds",
+    "fingerprint",
 }  # fmt: skip
 OUTCOMES = ["agreement", "breakdown", "stalemate", "escalation"]
 ROUND_COLUMNS = ["replication", "round", "actor", "issue", "position", "proposal", "proposer", "accepted", "outcome"]

@@ -1,0 +1,137 @@
+"""Gather a sweep's job folders into one table, streaming one job at a time."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+
+from experiments.outputs import wilson_interval, write_atomic
+
+__all__ = ["SweepJob", "aggregate_sweep", "find_jobs", "parameter_values"]
+
+
+@dataclass(frozen=True, slots=True)
+class SweepJob:
+    """One job folder of a sweep."""
+
+    number: int
+    folder: Path
+    overrides: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Whether the job finished: its summary is written last, after its tables."""
+        return all((self.folder / name).is_file() for name in ("results.parquet", "summary.json"))
+
+    def summary(self) -> dict:
+        """The job's ``summary.json``."""
+        return json.loads((self.folder / "summary.json").read_text(encoding="utf-8"))
+
+
+def find_jobs(sweep_dir: Path) -> list[SweepJob]:
+    """Job folders of ``sweep_dir`` (those Hydra made: ``N/.hydra/overrides.yaml``), by job number."""
+    jobs = []
+    for path in Path(sweep_dir).iterdir():
+        overrides = path / ".hydra" / "overrides.yaml"
+        if path.is_dir() and path.name.isdigit() and overrides.is_file():
+            listed = yaml.safe_load(overrides.read_text(encoding="utf-8")) or []
+            jobs.append(SweepJob(number=int(path.name), folder=path, overrides=tuple(listed)))
+    return sorted(jobs, key=lambda job: job.number)
+
+
+def parameter_values(jobs: list[SweepJob]) -> dict[str, list]:
+    """Each override key's typed value in every job (``None`` where a job lacks it)."""
+    parser = OverridesParser.create()
+    parsed = [{o.key_or_group: o.value() for o in parser.parse_overrides(list(job.overrides))} for job in jobs]
+    keys = list(dict.fromkeys(key for job in parsed for key in job))
+    return {key: [job.get(key) for job in parsed] for key in keys}
+
+
+def _column(values: list) -> pa.Array:
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values if v is not None)
+    if numeric and any(v is not None for v in values):
+        return pa.array([math.nan if v is None else float(v) for v in values], pa.float64())
+    return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _schema(jobs: list[SweepJob], params: dict[str, list]) -> pa.Schema:
+    fields = [pa.field(key, _column(values).type) for key, values in params.items()]
+    fields.append(pa.field("job", pa.int64()))
+    seen: dict[str, pa.Field] = {}
+    for job in jobs:
+        for field in pq.read_schema(job.folder / "results.parquet"):
+            seen.setdefault(field.name, field if field.name != "outcome" else pa.field("outcome", pa.string()))
+    return pa.schema(fields + list(seen.values()), metadata=None)
+
+
+def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int) -> tuple[pa.Table, dict]:
+    frame = pd.read_parquet(job.folder / "results.parquet")
+    frame["outcome"] = frame["outcome"].astype(str)
+    agreed = frame["outcome"] == "agreement"
+    low, high = wilson_interval(int(agreed.sum()), len(frame))
+    cell = {key: values[index] for key, values in params.items()}
+    cell |= {"job": job.number, "overrides": " ".join(job.overrides), "replications": len(frame),
+             "agreement_rate": float(agreed.mean()), "agreement_low": low, "agreement_high": high,
+             "mean_rounds": float(frame["round"].mean())}  # fmt: skip
+    for outcome in ("agreement", "breakdown", "stalemate", "escalation"):
+        cell[f"share.{outcome}"] = float((frame["outcome"] == outcome).mean())
+    for name in frame.columns:
+        if name.startswith("terms."):
+            cell[name] = float(frame.loc[agreed, name].mean()) if agreed.any() else math.nan
+        elif name.startswith("utility."):
+            cell[name] = float(frame[name].mean())
+    n = len(frame)
+    columns = {}
+    for field in schema:
+        if field.name in params:
+            columns[field.name] = pa.array([cell[field.name]] * n, field.type) if cell[field.name] is not None \
+                else pa.nulls(n, field.type)  # fmt: skip
+        elif field.name == "job":
+            columns["job"] = pa.array(np.full(n, job.number, np.int64))
+        elif field.name in frame.columns:
+            columns[field.name] = pa.array(frame[field.name].to_numpy(), field.type, from_pandas=True)
+        else:
+            columns[field.name] = pa.nulls(n, field.type)
+    return pa.table(columns, schema=schema), cell
+
+
+def aggregate_sweep(sweep_dir: Path) -> tuple[Path, pd.DataFrame, list[SweepJob]]:
+    """Write ``sweep.parquet`` from every complete job; return it with one summary row per job.
+
+    Jobs are read one at a time and appended through a Parquet writer, so
+    memory holds one job's rows plus the per-job summary, never all rows.
+
+    Returns:
+        The table's path, the per-job cells (parameters, agreement rate with
+        its interval, outcome shares, mean terms and utilities) and the jobs
+        left out because they are incomplete.
+    """
+    sweep_dir = Path(sweep_dir)
+    jobs = find_jobs(sweep_dir)
+    done = [job for job in jobs if job.complete]
+    missing = [job for job in jobs if not job.complete]
+    if not done:
+        raise FileNotFoundError(f"{sweep_dir}: no finished job folders (N/results.parquet with N/summary.json)")
+    params = parameter_values(done)
+    schema = _schema(done, params)
+    cells = []
+    target = sweep_dir / "sweep.parquet"
+
+    def write(path: Path) -> None:
+        with pq.ParquetWriter(path, schema) as writer:
+            for index, job in enumerate(done):
+                table, cell = _job_table(job, schema, params, index)
+                writer.write_table(table)
+                cells.append(cell)
+
+    write_atomic(target, write)
+    return target, pd.DataFrame(cells), missing
