@@ -76,5 +76,5 @@ def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
     return RunSpec(
         scenario=scenario, protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0),
         replications=_whole(raw.get("replications"), "replications", 1),
-        record=_whole(raw.get("record", 5), "record", 0),
+        record=_whole(raw.get("record", 20), "record", 0),
     )  # fmt: skip

@@ -220,4 +220,4 @@ class RunSpec:
     protocol: ProtocolSpec
     seed: int
     replications: int
-    record: int = 5
+    record: int = 20

@@ -106,7 +106,7 @@ def test_results_parquet_has_one_row_per_replication(default_run, scenario):
 def test_rounds_parquet_logs_replication_zero_up_to_its_end(default_run, scenario):
     rounds = pd.read_parquet(default_run / "rounds.parquet")
     assert list(rounds.columns) == ROUND_COLUMNS
-    assert sorted(rounds["replication"].unique()) == list(range(5))  # record: 5
+    assert sorted(rounds["replication"].unique()) == list(range(20))  # record: 20
     first = rounds[rounds["replication"] == 0]
     end = int(results(default_run).loc[0, "round"])
     per_round = first.groupby("round").size()
