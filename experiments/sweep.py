@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -16,10 +17,11 @@ from experiments.aggregate import aggregate_sweep
 from experiments.outputs import write_atomic
 from experiments.sweep_charts import write_sweep_page
 
-__all__ = ["count_jobs", "job_progress", "report_sweep", "start_sweep", "sweep_name"]
+__all__ = ["cli", "count_jobs", "job_progress", "report_sweep", "start_sweep", "sweep_name"]
 
 STATE = ".negsim-sweep.json"
-_UNHASHED = re.compile(r"^(rerun|progress|hydra\.sweep\.dir|hydra\.sweep\.subdir)=")
+#: Settings that never change a sweep's results, so resuming may change them.
+_UNHASHED = re.compile(r"^[+~]*(rerun=|progress=|hydra/launcher=|hydra\.launcher\.|hydra\.sweep\.|hydra\.verbose=)")
 
 
 def sweep_name(argv: list[str] | None = None) -> str:
@@ -28,7 +30,7 @@ def sweep_name(argv: list[str] | None = None) -> str:
     Built from the command line (less switches that do not change results),
     so running an interrupted sweep again finds its finished jobs.
 
-    >>> sweep_name(["-m", "protocol=mediated,alternating_offers", "rerun=true"])
+    >>> sweep_name(["-m", "protocol=mediated,alternating_offers", "rerun=true", "hydra/launcher=joblib"])
     'protocol=mediated,alternating_offers-8dd5eec7'
     """
     args = [a for a in (sys.argv[1:] if argv is None else argv) if a not in ("-m", "--multirun")]
@@ -88,7 +90,7 @@ def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
     sweep_dir = Path(sweep_dir)
     table, cells, missing = aggregate_sweep(sweep_dir)
     params = _param_columns(cells)
-    page = write_sweep_page(sweep_dir / "sweep.html", cells, params, title=title or f"Sweep {sweep_dir.name}")
+    page = write_sweep_page(sweep_dir / "sweep.html", cells, params, title=title)
     lines = [f"sweep of {len(cells)} jobs ({int(cells['replications'].sum()):,} replications)",
              f"  table  {table}", f"  charts {page}", *_best_and_worst(cells)]  # fmt: skip
     if missing:
@@ -100,3 +102,21 @@ def _param_columns(cells) -> list[str]:
     """Columns of ``cells`` that are override keys (those before ``job``)."""
     columns = list(cells.columns)
     return columns[: columns.index("job")]
+
+
+def cli(argv: list[str] | None = None) -> None:
+    """``negsim-aggregate SWEEP_DIR``: rebuild a sweep's table and charts from its job folders."""
+    parser = argparse.ArgumentParser(
+        prog="negsim-aggregate",
+        description="Rebuild sweep.parquet and sweep.html from the job folders of a finished or interrupted sweep.",
+    )
+    parser.add_argument("sweep_dir", type=Path, help="the sweep's folder (multirun/...)")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"negsim-aggregate: error: {args.sweep_dir}: no such folder", file=sys.stderr)
+        sys.exit(2)
+    try:
+        print(report_sweep(args.sweep_dir))
+    except FileNotFoundError as error:
+        print(f"negsim-aggregate: error: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -45,7 +45,8 @@ def _groups(cells: pd.DataFrame, categorical: list[str]):
 
 
 def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: list[str]) -> list[go.Figure]:
-    rate, terms = go.Figure(), go.Figure()
+    rate = go.Figure()
+    terms = make_subplots(rows=1, cols=len(issues), subplot_titles=issues, shared_yaxes=True)
     for (label, subset), colour in zip(_groups(cells, categorical), itertools.cycle(PALETTE), strict=False):
         subset = subset.sort_values(x)
         name = label or "agreement rate"
@@ -54,6 +55,7 @@ def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: li
             x=np.concatenate([subset[x], subset[x][::-1]]),
             y=band,
             fill="toself",
+            mode="lines",
             line_width=0,
             fillcolor=colour,
             opacity=0.2,
@@ -71,20 +73,23 @@ def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: li
             hovertext=_hover(subset),
             hoverinfo="text",
         )
-        for issue, dash in zip(issues, itertools.cycle(["solid", "dash", "dot", "dashdot"]), strict=False):
+        for col, issue in enumerate(issues, start=1):
             terms.add_scatter(
                 x=subset[x],
                 y=subset[f"terms.{issue}"],
                 mode="lines+markers",
-                name=f"{issue}{' · ' + label if label else ''}",
-                line={"dash": dash, "color": colour} if categorical else {"dash": dash},
+                name=name,
+                line_color=colour,
+                legendgroup=name,
+                showlegend=col == 1 and bool(label),
                 hovertext=_hover(subset),
                 hoverinfo="text+y",
+                row=1,
+                col=col,
             )
+            terms.update_xaxes(title_text=x, row=1, col=col)
     rate.update_layout(**LAYOUT, title="Agreement rate (shaded: 95% interval)", xaxis_title=x, yaxis=RATE_AXIS)
-    terms.update_layout(
-        **LAYOUT, title="Agreed terms per issue (mean over agreements)", xaxis_title=x, yaxis_title="agreed value"
-    )
+    terms.update_layout(**LAYOUT, title="Agreed terms per issue (mean over agreements)", yaxis_title="agreed value")
     return [rate, terms]
 
 
@@ -230,7 +235,9 @@ def sweep_sections(cells: pd.DataFrame, params: list[str]) -> list[Section]:
     ]
 
 
-def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str) -> Path:
+def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str | None = None) -> Path:
     """Write ``sweep.html``: self-contained, offline, interactive."""
-    lead = f"{len(cells)} jobs, {int(cells['replications'].sum()):,} replications in all."
+    numeric, categorical = varying_parameters(cells, params)
+    title = title or f"Sweep over {', '.join(numeric + categorical) or 'no varying parameter'}"
+    lead = f"{len(cells)} jobs, {int(cells['replications'].sum()):,} replications in all, in {path.parent}."
     return write_page(path, title=title, lead=lead, sections=sweep_sections(cells, params))

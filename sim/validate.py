@@ -21,7 +21,7 @@ from sim.spec import (
     ScenarioSpec,
 )
 
-__all__ = ["JUDGMENT", "build_scenario", "read_source"]
+__all__ = ["JUDGMENT", "build_scenario", "locate_source", "read_source"]
 
 #: Evidence that starts with this prefix is the modeller's judgment, not a quote.
 JUDGMENT = "judgment:"
@@ -33,16 +33,24 @@ _STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
 _SUPPORT = f"a quote from the source document or '{JUDGMENT} <why>'"
 
 
-def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
-    """Text of a scenario's source document.
+def locate_source(name: str, folders: tuple[Path, ...] = ()) -> Path | None:
+    """Absolute path of a source document kept outside ``seeds/``, or ``None``.
 
     Looked up as a path (absolute, or from the working folder), then in each
     of ``folders`` (the config folders, so a user scenario can sit beside its
-    document), then among the documents shipped in ``seeds/``.
+    document).
     """
     for path in (Path(name).expanduser(), *(Path(folder) / name for folder in folders)):
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return path.resolve()
+    return None
+
+
+def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
+    """Text of a scenario's source document: see :func:`locate_source`, then the documents in ``seeds/``."""
+    path = locate_source(name, folders)
+    if path is not None:
+        return path.read_text(encoding="utf-8")
     packaged = resources.files("seeds").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")

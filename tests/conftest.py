@@ -28,10 +28,10 @@ def baseline_raw(_baseline) -> dict:
     return copy.deepcopy(_baseline)
 
 
-def compose_config(overrides: list[str] | None = None):
+def compose_config(overrides: list[str] | None = None, **kwargs):
     """Compose the app's primary config with ``overrides``, without running it."""
     with initialize_config_module(config_module="configs", version_base="1.3"):
-        return compose(config_name="negsim", overrides=overrides or [])
+        return compose(config_name="negsim", overrides=overrides or [], **kwargs)
 
 
 def run_negsim(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
