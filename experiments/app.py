@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments.console import Progress, format_summary
 from experiments.outputs import summarize, write_run
+from experiments.report import report_wanted, write_report
 from experiments.sweep import job_progress, sweep_name
 from sim.errors import ConfigError
 from sim.model import simulate
@@ -29,7 +30,7 @@ from sim.spec import RunSpec
 __all__ = ["checked_run", "cli", "config_file_for", "fingerprint", "main", "run_config"]
 
 #: Settings that change how a run reports, not what it computes.
-_NO_EFFECT = ("progress", "rerun")
+_NO_EFFECT = ("progress", "rerun", "report")
 OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
 
 
@@ -89,14 +90,25 @@ def finished(folder: Path, print_: str) -> dict | None:
 
 
 def run_config(
-    run: RunSpec, folder: Path, settings: dict, *, show_progress: bool = True, print_: str | None = None
+    run: RunSpec,
+    folder: Path,
+    settings: dict,
+    *,
+    show_progress: bool = True,
+    print_: str | None = None,
+    report: bool = False,
 ) -> dict:
-    """Simulate ``run`` (built from ``settings``), write its files into ``folder`` and return the summary."""
+    """Simulate ``run`` (built from ``settings``), write its files into ``folder`` and return the summary.
+
+    With ``report``, ``report.html`` (the teaching report) is written after the other files.
+    """
     progress = Progress(f"{run.scenario.name}/{run.protocol.name}") if show_progress else None
     start = time.perf_counter()
     result = simulate(run, progress=progress)
     summary = summarize(run, result, elapsed=time.perf_counter() - start) | {"fingerprint": print_}
     write_run(folder, run, result, summary, settings)
+    if report:
+        write_report(folder)
     return summary
 
 
@@ -106,6 +118,7 @@ def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec
     folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
     folders += [folder / "scenario" for folder in folders]
     try:
+        report_wanted(cfg.get("report", "auto"), multirun=False)  # only checks the value
         return build_run(OmegaConf.to_container(cfg, resolve=True), tuple(folders))
     except ConfigError as error:
         print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
@@ -120,14 +133,15 @@ def main(cfg: DictConfig) -> None:
     folder = Path(hydra_cfg.runtime.output_dir)
     settings = OmegaConf.to_container(cfg, resolve=True)
     print_ = fingerprint(cfg)
+    report = report_wanted(cfg.get("report", "auto"), multirun=hydra_cfg.mode == RunMode.MULTIRUN)
     if hydra_cfg.mode != RunMode.MULTIRUN:
-        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_, report=report)
         print(format_summary(run, summary, _display(folder)))
         return
     job = f"job {hydra_cfg.job.num} ({' '.join(hydra_cfg.overrides.task) or 'defaults'})"
     summary = None if cfg.rerun else finished(folder, print_)
     if summary is None:
-        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_, report=report)
         status = f"agreement {summary['agreement_rate']['estimate']:.1%} in {summary['elapsed_seconds']:.2f} s"
     else:
         status = "already complete, kept (rerun=true runs it again)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from sim.spec import RunSpec
@@ -42,7 +43,7 @@ def _pct(x: float | None) -> str:
 
 
 def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
-    """A readable table of a run's summary."""
+    """A readable table of a run's summary; ``folder`` is the run folder (relative to the working directory)."""
     scenario = run.scenario
     rate = summary["agreement_rate"]
     lines = [
@@ -65,5 +66,8 @@ def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
     lines += ["", f"{'utility (mean)':<24}{'value':>7}  reservation"]
     for actor in scenario.actors:
         lines.append(f"{actor.label:<24}{summary['mean_utility'][actor.name]:>7.3f}  {actor.reservation:.3f}")
-    lines += ["", f"files in {folder}: summary.json, results.parquet, rounds.parquet, config.yaml"]
+    files = "summary.json, results.parquet, rounds.parquet, config.yaml"
+    if (Path(folder) / "report.html").is_file():  # written unless report=false
+        files += ", report.html"
+    lines += ["", f"files in {folder}: {files}"]
     return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""The teaching report: ``report.html`` in a run folder, and the ``negsim-report RUN_DIR`` command.
+
+The page is self-contained (plotly.js embedded once), so it opens offline:
+in plain words first, then who wants what, a replay of logged replications
+beside the influence network, and the outcomes across all replications.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from experiments.html import write_page
+from experiments.report_actors import actors_sections
+from experiments.report_common import ReportData
+from experiments.report_outcomes import outcomes_section
+from experiments.report_replay import replay_section
+from experiments.report_text import plain_words_section
+from experiments.runfolder import RunFolder
+from sim.errors import ConfigError
+
+__all__ = ["REPORT_MODES", "cli", "report_wanted", "write_report"]
+
+#: Values of the ``report`` config key.
+REPORT_MODES = ("auto", True, False)
+
+
+def report_wanted(mode: object, *, multirun: bool) -> bool:
+    """Whether a run writes ``report.html``: ``auto`` for single runs only, ``true`` always, ``false`` never.
+
+    >>> report_wanted("auto", multirun=True), report_wanted(True, multirun=True)
+    (False, True)
+
+    Raises:
+        ConfigError: for any other value.
+    """
+    if mode == "auto" and isinstance(mode, str):
+        return not multirun
+    if isinstance(mode, bool):
+        return mode
+    raise ConfigError("report", f"got {mode!r}; allowed: auto, true, false")
+
+
+def write_report(run_dir: Path) -> Path:
+    """Build ``report.html`` from the finished run in ``run_dir`` (written atomically); return its path.
+
+    Raises:
+        FileNotFoundError: ``run_dir`` is not a finished negsim run.
+    """
+    folder = RunFolder.open(run_dir)
+    data = ReportData.load(folder)
+    replay, script = replay_section(data)
+    run, summary = data.run, data.summary
+    lead = (
+        f"{data.question} Protocol {run.protocol.name}, seed {run.seed}, {len(data.results):,} replications, "
+        f"deadline {run.scenario.deadline} rounds."
+    ).strip()
+    sections = [plain_words_section(data), *actors_sections(data), replay, outcomes_section(data)]
+    return write_page(folder.path / "report.html", title=summary.get("title", run.scenario.title), lead=lead,
+                      sections=sections, script=script)  # fmt: skip
+
+
+def cli(argv: list[str] | None = None) -> None:
+    """``negsim-report RUN_DIR``: rebuild a run's ``report.html``; exit 2 with one line if it is not a run."""
+    parser = argparse.ArgumentParser(
+        prog="negsim-report", description="Rebuild report.html, the teaching report, from a finished negsim run."
+    )
+    parser.add_argument("run_dir", type=Path, help="the run's folder (outputs/DATE/TIME or hydra.run.dir)")
+    args = parser.parse_args(argv)
+    try:
+        path = write_report(args.run_dir)
+    except (OSError, ConfigError, yaml.YAMLError, json.JSONDecodeError) as error:
+        print(f"negsim-report: error: {error}", file=sys.stderr)
+        sys.exit(2)
+    print(path)

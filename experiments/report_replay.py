@@ -1,0 +1,303 @@
+"""Report parts 2 and 3: a logged replication replayed round by round, with the influence network beside it.
+
+Both panels are one Plotly figure, so the slider and the play button move the
+positions, the package, the answers and the network's colours together. A
+small script swaps the figure when another replication or stance issue is
+picked; everything runs in the browser, without a server.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
+
+from experiments.html import Section
+from experiments.report_common import OUTCOMES, ReportData, esc, issue_strips, quote_text
+from experiments.report_network import NetworkLayout, network_static, node_frame, node_style
+
+__all__ = ["Replay", "load_replay", "offered_replications", "replay_figure", "replay_section"]
+
+#: What each state after a round means, in words.
+STATES = {
+    "ongoing": "no agreement yet, talks go on",
+    "agreement": "<b>AGREEMENT</b>: every veto party accepted",
+    "breakdown": "<b>BREAKDOWN</b>: a veto party now prefers no deal",
+    "stalemate": "<b>STALEMATE</b>: the deadline has passed",
+    "escalation": "<b>ESCALATION</b>: a unilateral move over a red line",
+}
+#: Marker symbol and words for an actor's answer to the package.
+ANSWERS = {"tabled": ("star", "★ tabled it"), "yes": ("circle", "✓ accepts"), "no": ("x", "✗ rejects")}
+_TOP = 170  # pixels above the charts: title (2 lines), buttons and slider, legend, the first issue's title
+_STEP = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Replay:
+    """One replication's log as arrays over rounds (``R``), actors (``n``) and issues (``m``)."""
+
+    replication: int
+    positions: np.ndarray  # (R, n, m) when each round opened
+    proposal: np.ndarray  # (R, m), NaN without a package
+    accepted: np.ndarray  # (R, n)
+    proposer: tuple[str, ...]  # (R,) actor name, "mediator" or "none"
+    state: tuple[str, ...]  # (R,) outcome after the round
+
+    @property
+    def rounds(self) -> int:
+        """Number of rounds played."""
+        return len(self.state)
+
+
+def load_replay(data: ReportData, replication: int) -> Replay:
+    """The logged rounds of ``replication`` from ``rounds.parquet``."""
+    scenario = data.scenario
+    log = data.rounds[data.rounds["replication"] == replication]
+    t = log["round"].to_numpy()
+    a = log["actor"].map({name: i for i, name in enumerate(scenario.actor_names)}).to_numpy()
+    k = log["issue"].map({name: i for i, name in enumerate(scenario.issue_names)}).to_numpy()
+    shape = (int(t.max()) + 1, len(scenario.actors), len(scenario.issues))
+    positions, proposal, accepted = np.full(shape, np.nan), np.full(shape[::2], np.nan), np.zeros(shape[:2], bool)
+    positions[t, a, k] = log["position"].to_numpy()
+    proposal[t, k] = log["proposal"].to_numpy()
+    accepted[t, a] = log["accepted"].to_numpy()
+    per_round = log.groupby("round", sort=True)
+    return Replay(
+        replication=replication, positions=positions, proposal=proposal, accepted=accepted,
+        proposer=tuple(per_round["proposer"].first()), state=tuple(per_round["outcome"].first()),
+    )  # fmt: skip
+
+
+def _starting_replay(data: ReportData) -> Replay:
+    """The starting positions as a one-round replay, for runs without a round log (``record=0``)."""
+    n, m = len(data.scenario.actors), len(data.scenario.issues)
+    ideals = np.array([a.ideal for a in data.scenario.actors])[None]
+    return Replay(replication=-1, positions=ideals, proposal=np.full((1, m), np.nan), accepted=np.zeros((1, n), bool),
+                  proposer=("none",), state=("ongoing",))  # fmt: skip
+
+
+def offered_replications(data: ReportData, first: int = 3) -> list[int]:
+    """The logged replications to offer: the first few, plus the first to end in each other way."""
+    logged = sorted(int(r) for r in data.rounds["replication"].unique())
+    outcome = data.results.set_index("replication")["outcome"].astype(str)
+    chosen = logged[:first]
+    for kind in OUTCOMES:
+        found = next((r for r in logged if outcome[r] == kind), None)
+        if found is not None and found not in chosen:
+            chosen.append(found)
+    return sorted(chosen)
+
+
+def _answer(replay: Replay, t: int, i: int, name: str) -> str:
+    if replay.proposer[t] == "none":
+        return ""
+    if replay.proposer[t] == name:
+        return "tabled"
+    return "yes" if replay.accepted[t, i] else "no"
+
+
+def _title(data: ReportData, replay: Replay, t: int) -> str:
+    labels = {a.name: esc(a.label) for a in data.scenario.actors}
+    who = replay.proposer[t]
+    head = f"<b>Round {t + 1} of {replay.rounds}</b>"
+    if who == "none":
+        return f"{head} · no package on the table: positions move by influence only<br>{STATES[replay.state[t]]}"
+    opener = "the mediator tables a text" if who == "mediator" else f"{labels[who]} tables a package"
+    yes = [labels[a.name] for i, a in enumerate(data.scenario.actors) if replay.accepted[t, i]]
+    no = [labels[a.name] + ("" if a.veto else " (no veto)") for i, a in enumerate(data.scenario.actors)
+          if not replay.accepted[t, i]]  # fmt: skip
+    answers = f"✓ {', '.join(yes) or 'nobody'}   ✗ {', '.join(no) or 'nobody'}"
+    return f"{head} · {opener} → {STATES[replay.state[t]]}<br>{answers}"
+
+
+def _animated(data: ReportData, replay: Replay, t: int) -> list[dict]:
+    """What changes each round: per issue the package and the positions (symbol = answer), then the nodes."""
+    scenario, lanes = data.scenario, len(data.scenario.actors)
+    answers = [_answer(replay, t, i, a.name) for i, a in enumerate(scenario.actors)]
+    symbols = [ANSWERS[x][0] if x else "circle" for x in answers]
+    words = [ANSWERS[x][1] if x else "" for x in answers]
+    traces = []
+    for k in range(len(scenario.issues)):
+        value = float(replay.proposal[t, k])
+        package = [None, None] if np.isnan(value) else [value, value]
+        traces.append({"type": "scatter", "x": package, "y": [-0.5, lanes - 0.5],
+                       "hovertemplate": f"package on the table: {value:.2f}<extra></extra>"})  # fmt: skip
+        hover = [f"<b>{esc(a.label)}</b>: position {replay.positions[t, i, k]:.2f}<br>{words[i]}"
+                 for i, a in enumerate(scenario.actors)]  # fmt: skip
+        traces.append({"type": "scatter", "x": replay.positions[t, :, k].tolist(), "y": list(range(lanes)),
+                       "marker": {"symbol": symbols}, "hovertext": hover})  # fmt: skip
+    return traces + [node_frame(data, replay.positions[t, :, k], k, words) for k in range(len(scenario.issues))]
+
+
+def _animated_styles(data: ReportData, fig: go.Figure, net: NetworkLayout) -> list[int]:
+    """Add the animated traces' fixed look; return their indices (frames fill in the data)."""
+    first, colours = len(fig.data), [data.colours[name] for name in data.scenario.actor_names]
+    for k in range(len(data.scenario.issues)):
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line={"color": "#1b1b1b", "width": 5},
+            name="package on the table",
+            legendgroup="package",
+            showlegend=k == 0,
+            row=k + 1,
+            col=1,
+        )
+        fig.add_scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="text", cliponaxis=False,
+                        marker={"size": 19, "color": colours, "line": {"width": 1.5, "color": "#1b1b1b"}},
+                        row=k + 1, col=1)  # fmt: skip
+    for k in range(len(data.scenario.issues)):
+        fig.add_trace(node_style(data, net, k), row=1, col=2)
+    return list(range(first, len(fig.data)))
+
+
+def _static(data: ReportData, fig: go.Figure) -> None:
+    """Starting ideals on each issue, and the legend's answer symbols (lanes and nodes name the actors)."""
+    scenario = data.scenario
+    for k in range(len(scenario.issues)):
+        fig.add_scatter(
+            x=[a.ideal[k] for a in scenario.actors], y=list(range(len(scenario.actors))), mode="markers",
+            marker={"symbol": "circle-open", "size": 14, "color": [data.colours[a.name] for a in scenario.actors],
+                    "line_width": 2}, opacity=0.6, name="starting ideal", legendgroup="ideal", showlegend=k == 0,
+            hovertemplate="starting ideal %{x:.2f}<extra></extra>", row=k + 1, col=1,
+        )  # fmt: skip
+    for key, (symbol, words) in ANSWERS.items():
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=words.split(" ", 1)[1], legendgroup=key,
+                        marker={"symbol": symbol, "size": 14, "color": "#555"})  # fmt: skip
+
+
+def _controls(steps: int, above: float) -> dict:
+    """Play / pause buttons and the slider over the rounds, side by side at ``above`` (paper y) over the charts."""
+    slider = {
+        "active": 0, "x": 0.2, "len": 0.8, "y": above, "yanchor": "top", "pad": {"t": 0, "b": 0},
+        "currentvalue": {"visible": False}, "font": {"size": 14}, "ticklen": 5,
+        "steps": [{"label": str(t + 1), "method": "animate", "args": [[str(t)], _STEP]} for t in range(steps)],
+    }  # fmt: skip
+    play = {"frame": {"duration": 900, "redraw": True}, "fromcurrent": True, "transition": {"duration": 250}}
+    buttons = [
+        {"label": "▶ Play", "method": "animate", "args": [None, play]},
+        {"label": "❚❚ Pause", "method": "animate", "args": [[None], _STEP | {"frame": {"duration": 0}}]},
+    ]  # fmt: skip
+    menu = {"type": "buttons", "direction": "left", "x": 0, "y": above, "xanchor": "left", "yanchor": "top",
+            "pad": {"t": 0}, "showactive": False, "font": {"size": 16}, "buttons": buttons}  # fmt: skip
+    return {"sliders": [slider], "updatemenus": [menu]}
+
+
+def _merge(target: dict, update: dict) -> None:
+    """Recursively copy ``update`` into ``target`` (nested dicts merged, everything else replaced)."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def replay_base(data: ReportData) -> tuple[dict, list[int]]:
+    """What every replication's figure shares, as a plain dict, and the indices of the animated traces.
+
+    From the top: the round's description (the title), the play buttons and slider, the legend, the charts.
+    """
+    fig = issue_strips(data, side="Who influences whom", top=_TOP, bottom=45)
+    _static(data, fig)
+    animated = _animated_styles(data, fig, network_static(data, fig))
+    title = {"x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22, "l": 4},
+             "font": {"size": 17}}  # fmt: skip
+    legend = {"y": 1 - 108 / fig.layout.height, "yanchor": "top", "yref": "container"}
+    fig.update_layout(title=title, legend=legend, meta={"controls": 1 + (_TOP - 62) / _plot_height(fig)})
+    return fig.to_plotly_json(), animated
+
+
+def _plot_height(fig: go.Figure) -> float:
+    return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+
+
+def replay_figure(data: ReportData, replay: Replay, base: tuple[dict, list[int]] | None = None) -> dict:
+    """The animated figure (``data``, ``layout``, ``frames``) for one replication, as a plain dict.
+
+    Frames carry only what changes each round; ``base`` is :func:`replay_base` (built when not given).
+    """
+    layout, animated = base or replay_base(data)
+    figure = copy.deepcopy(layout)
+    frames = [{"name": str(t), "data": _animated(data, replay, t), "traces": animated,
+               "layout": {"title": {"text": _title(data, replay, t)}}} for t in range(replay.rounds)]  # fmt: skip
+    for index, trace in zip(animated, frames[0]["data"], strict=True):
+        _merge(figure["data"][index], copy.deepcopy(trace))
+    figure["layout"]["title"]["text"] = frames[0]["layout"]["title"]["text"]
+    figure["layout"].update(_controls(replay.rounds, figure["layout"].pop("meta")["controls"]))
+    figure["frames"] = frames
+    return figure
+
+
+#: Draws the picked replication and shows the node trace of the picked stance issue.
+SCRIPT = """
+(function () {
+  const store = JSON.parse(document.getElementById("negsim-replay-data").textContent);
+  const div = document.getElementById("negsim-replay");
+  const pickRun = document.getElementById("negsim-replication");
+  const pickIssue = document.getElementById("negsim-stance");
+  function stance() {
+    const shown = store.nodes.map((_, k) => String(k) === pickIssue.value);
+    return Plotly.restyle(div, {visible: shown}, store.nodes);
+  }
+  function draw() {
+    const figure = JSON.parse(JSON.stringify(store.figures[pickRun.value]));
+    figure.config = {displaylogo: false, responsive: true};
+    return Plotly.newPlot(div, figure).then(stance);
+  }
+  pickRun.addEventListener("change", draw);
+  pickIssue.addEventListener("change", stance);
+  draw();
+})();
+"""
+
+_CSS = """<style>
+.controls { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: .6rem 0; font-size: 1.05rem; }
+.controls select { font-size: 1rem; padding: .2rem .4rem; margin-left: .4rem; }
+</style>"""
+
+
+def _option(data: ReportData, replay: Replay) -> str:
+    if replay.replication < 0:
+        return '<option value="-1">starting positions (this run kept no round log: record=0)</option>'
+    row = data.results.set_index("replication").loc[replay.replication]
+    text = f"replication {replay.replication}: {row['outcome']} after {int(row['round'])} rounds"
+    return f'<option value="{replay.replication}">{esc(text)}</option>'
+
+
+def _edges_table(data: ReportData) -> str:
+    labels = {a.name: a.label for a in data.scenario.actors}
+    rows = "".join(
+        f"<tr><td>{esc(labels[e.source])} → {esc(labels[e.target])}</td><td>{e.weight:.2f}</td>"
+        f'<td class="quote">{esc(quote_text(e.evidence))}</td></tr>'
+        for e in data.scenario.edges
+    )
+    head = "<tr><th>influence</th><th>weight</th><th>evidence</th></tr>"
+    return f"<details><summary>Influence edges and their evidence</summary><table>{head}{rows}</table></details>"
+
+
+def replay_section(data: ReportData) -> tuple[Section, str]:
+    """The replay section (figures for the offered replications as JSON) and the script that draws them."""
+    replays = [load_replay(data, r) for r in offered_replications(data)] or [_starting_replay(data)]
+    base = replay_base(data)
+    nodes = base[1][-len(data.scenario.issues) :]
+    figures = {str(replay.replication): replay_figure(data, replay, base) for replay in replays}
+    store = to_json_plotly({"nodes": nodes, "figures": figures})  # escapes <, > and / inside strings
+    issues = "".join(f'<option value="{k}">{esc(i.label)}</option>' for k, i in enumerate(data.scenario.issues))
+    html = (
+        f'{_CSS}<div class="controls"><label>Replication<select id="negsim-replication">'
+        f"{''.join(_option(data, r) for r in replays)}</select></label><label>Network fill: stance on"
+        f'<select id="negsim-stance">{issues}</select></label></div><div id="negsim-replay"></div>'
+        f'<script type="application/json" id="negsim-replay-data">{store}</script>{_edges_table(data)}'
+    )
+    text = (
+        "Press Play or drag the slider to step through the rounds. Left: each party's position on each issue "
+        "when the round opened (open circle: where it started), the package on the table (black line) and its "
+        "answer (★ tabled it, ● accepts, ✕ rejects). Right: who influences whom; a node's area is the party's "
+        "capability, an arrow's width the weight of its influence, and its fill the party's current stance on "
+        "the issue picked above."
+    )
+    return Section(heading="Replay: round by round, with the influence network", text=text, html=html), SCRIPT

@@ -1,0 +1,197 @@
+"""The teaching report: written by single runs, rebuilt by ``negsim-report``, opened in headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from browser import open_page
+from conftest import ROOT, run_negsim
+
+from experiments.outputs import wilson_interval
+
+REPORT = Path(sys.executable).with_name("negsim-report")
+CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rounds
+EVIL_ACTOR = "<script>window.__pwned=1</script>"
+EVIL_LOW = "<script>window.__pwned=2</script>"
+EVIL_QUOTE = "judgment: <img src=x onerror=window.__pwned=3>"
+RUNS = {
+    "baseline": ["replications=200"],
+    "big": ["replications=1000"],  # the issue's size budget: the baseline with 1,000 replications
+    "evil": [
+        "replications=50", f'scenario.actors.russia.label="{EVIL_ACTOR}"',
+        f'scenario.issues.territory_ceded.low_label="{EVIL_LOW}"',
+        f'scenario.actors.us.evidence.profile="{EVIL_QUOTE}"',
+    ],
+    "quiet": ["replications=50", "protocol=influence_only", "record=0"],  # no agreement, no round log
+}  # fmt: skip
+RENDERED = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(div => {
+  const svg = div.querySelector('.main-svg'); const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  return {svgs: div.querySelectorAll('.main-svg').length, width: box.width, height: box.height,
+          traces: div.querySelectorAll('g.trace').length};
+})"""
+ALL_DRAWN = f"""() => {{
+  const plots = document.querySelectorAll('.js-plotly-plot');
+  return plots.length === {CHARTS} && Array.from(plots).every(div => div.querySelector('.main-svg g.trace'));
+}}"""
+TITLE = "#negsim-replay .gtitle"
+
+
+def _run(name: str, root: Path) -> Path:
+    folder = root / name
+    done = run_negsim([*RUNS[name], "progress=false", f"hydra.run.dir={folder}"], cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    """Every run this module reads, made at once through the real ``negsim`` command."""
+    root = tmp_path_factory.mktemp("report")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(_run, name, root) for name in RUNS}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _page_text(folder: Path) -> str:
+    """The report's HTML with entities decoded and tags dropped, whitespace collapsed."""
+    text = re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def test_a_single_run_writes_the_report_and_lists_it(runs):
+    folder = runs["baseline"]
+    assert (folder / "report.html").stat().st_size > 0
+    assert "report.html" in (folder / "stdout.txt").read_text(encoding="utf-8").splitlines()[-1]
+
+
+def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_path):
+    with open_page(runs["baseline"] / "report.html", width=1366, height=768) as (page, errors):
+        page.wait_for_function(ALL_DRAWN)
+        charts = page.evaluate(RENDERED)
+        assert len(charts) == CHARTS
+        assert all(c["svgs"] and c["width"] > 0 and c["height"] > 0 and c["traces"] for c in charts), charts
+        first = page.locator(TITLE).text_content()
+        rounds = int(re.match(r"Round 1 of (\d+)", first).group(1))
+        rail = page.locator("#negsim-replay .slider-rail-rect")
+        rail.scroll_into_view_if_needed()
+        box = rail.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)  # drag to the last round
+        page.wait_for_function(f"!document.querySelector('{TITLE}').textContent.startsWith('Round 1 of')")
+        assert page.locator(TITLE).text_content().startswith(f"Round {rounds} of {rounds}")
+        assert page.evaluate("document.getElementById('negsim-replay').layout.sliders[0].active") == rounds - 1
+        page.locator("#negsim-replay").screenshot(path=tmp_path / "replay.png")
+        page.screenshot(path=tmp_path / "report.png", full_page=True)
+        assert errors == []
+    assert (tmp_path / "report.png").stat().st_size > 0 and (tmp_path / "replay.png").stat().st_size > 0
+
+
+def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
+    folder = runs["baseline"]
+    logged = sorted(pd.read_parquet(folder / "rounds.parquet")["replication"].unique())
+    outcomes = pd.read_parquet(folder / "results.parquet").set_index("replication").loc[logged, "outcome"]
+    assert {"agreement"} < set(outcomes), "the baseline should log both kinds; pick another seed"
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    offered = [int(v) for v in re.findall(r'<option value="(-?\d+)">replication', page)]
+    assert offered[:3] == logged[:3]
+    assert {str(outcomes[r]) for r in offered} >= {"agreement", next(o for o in outcomes if o != "agreement")}
+
+
+def test_text_from_scenario_files_is_escaped_everywhere(runs):
+    page_html = (runs["evil"] / "report.html").read_text(encoding="utf-8")
+    assert EVIL_ACTOR not in page_html and "<img src=x" not in page_html
+    with open_page(runs["evil"] / "report.html") as (page, errors):
+        page.wait_for_function(ALL_DRAWN)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert EVIL_ACTOR in page.evaluate("document.body.innerText")  # cards, replay picker, plain words
+        svg_text = page.evaluate("Array.from(document.querySelectorAll('.main-svg text')).map(t => t.textContent)")
+        assert any(EVIL_ACTOR in t for t in svg_text), "actor label missing from the charts"
+        assert any(EVIL_LOW in t for t in svg_text), "issue end label missing from the charts"
+        assert errors == []
+
+
+def test_plain_words_match_the_results_table(runs):
+    folder = runs["baseline"]
+    results = pd.read_parquet(folder / "results.parquet")
+    agreed = results[results["outcome"] == "agreement"]
+    n, a = len(results), len(agreed)
+    low, high = wilson_interval(a, n)
+    text = _page_text(folder)
+    assert (
+        f"In {a:,} of {n:,} runs ({a / n:.1%}; 95% interval {low:.1%}–{high:.1%}) the parties agreed, "
+        f"on average after {agreed['round'].mean():.1f} rounds"
+    ) in text
+    failed = results["outcome"].value_counts()
+    for outcome in ("breakdown", "stalemate", "escalation"):
+        if failed.get(outcome, 0):
+            assert f"{failed[outcome]:,} ({failed[outcome] / n:.1%};" in text
+    # Ukraine's red line at 0 on territory: every agreement cedes nothing, and the text says so and why.
+    assert (agreed["terms.territory_ceded"] == 0).all()
+    assert (
+        f"Territory ceded to Russia: 0.00 (None) in every one of the {a:,} agreements, because Ukraine's red line "
+        "allows at most 0.00 (None): “lacks both the legal and moral grounds to cede land”"
+    ) in text
+    at_cap = int((agreed["terms.peacekeepers"] - 0.1).abs().le(1e-6).sum())
+    assert f"Foreign peacekeepers in Ukraine: 0.10 in {at_cap:,} of the {a:,} agreements" in text
+    for actor in ("russia", "ukraine"):
+        assert f"{results[f'utility.{actor}'].mean():.2f} against" in text
+
+
+def test_a_run_without_agreements_or_round_log_still_reports(runs):
+    folder = runs["quiet"]
+    assert "In none of the 50 runs did the parties agree" in _page_text(folder)
+    with open_page(folder / "report.html") as (page, errors):
+        page.wait_for_function(ALL_DRAWN)
+        assert "starting positions" in page.locator("#negsim-replication").text_content()
+        assert errors == []
+
+
+def test_negsim_report_rebuilds_the_report(runs, tmp_path):
+    folder = shutil.copytree(runs["baseline"], tmp_path / "run")
+    (folder / "report.html").unlink()
+    done = subprocess.run([str(REPORT), str(folder)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(folder / "report.html")
+    assert (folder / "report.html").read_bytes() == (runs["baseline"] / "report.html").read_bytes()
+
+
+@pytest.mark.parametrize("missing", [None, "summary.json"])
+def test_negsim_report_on_a_folder_that_is_not_a_run_exits_2(runs, tmp_path, missing):
+    folder = tmp_path / "nothing"
+    if missing:
+        folder = shutil.copytree(runs["baseline"], tmp_path / "partial")
+        (folder / missing).unlink()
+    done = subprocess.run([str(REPORT), str(folder)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == "" and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"negsim-report: error: {folder}: not a finished negsim run")
+
+
+def test_a_bad_report_setting_exits_2_before_running(tmp_path):
+    done = run_negsim(["report=maybe", "replications=10", f"hydra.run.dir={tmp_path / 'run'}"], cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "negsim: error: configs/negsim.yaml (command line: report=maybe): report: got 'maybe'; "
+        "allowed: auto, true, false"
+    )
+    assert not (tmp_path / "run" / "summary.json").exists()
+
+
+def test_baseline_report_with_1000_replications_is_small_and_opens_quickly(runs, capsys):
+    path = runs["big"] / "report.html"
+    size = path.stat().st_size
+    assert size < 10_000_000
+    with open_page(path) as (page, errors):
+        page.wait_for_function(ALL_DRAWN)
+        opened = page.evaluate("performance.now()") / 1000  # since navigation started
+        assert errors == []
+    with capsys.disabled():
+        print(f"\nbaseline report, 1,000 replications: {size / 1e6:.2f} MB, charts drawn {opened:.2f} s after opening")
