@@ -25,7 +25,7 @@ _CSS = """<style>
 .quote { color: #444; font-size: .88rem; font-style: italic; margin: .1rem 0; }
 .cards { grid-template-columns: repeat(auto-fit, minmax(400px, 1fr)); }
 .issue { margin: .55rem 0 .2rem; padding-top: .35rem; border-top: 1px solid #eee; }
-.issue b { font-size: .98rem; } .scale { display: block; width: 100%; height: 26px; margin: .15rem 0 0; }
+.issue b { font-size: .98rem; } .scale { display: block; width: 100%; height: auto; margin: .15rem 0 0; }
 .ends { display: flex; justify-content: space-between; gap: 1rem; font-size: .8rem; color: #555; }
 .ends span:last-child { text-align: right; }
 </style>"""
