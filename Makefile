@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/python -m pip install --quiet -c constraints.txt
 
-.PHONY: run test lint bench clean browser
+.PHONY: run test lint bench clean browser test-compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ test: $(TEST_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Mesa 3.4+ needs Python 3.12: where a python3.12 is on the machine, check the engine on it too.
+PYTHON312 ?= $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \
+  "$$p" -c pass >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+test-compat:
+	@if [ -z "$(PYTHON312)" ]; then echo "no python3.12 here: skipping the Mesa 3.4+ check"; else \
+	  test -x .venv312/bin/python || $(PYTHON312) -m venv .venv312; \
+	  .venv312/bin/python -m pip install --quiet --upgrade pip && \
+	  .venv312/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]' && \
+	  .venv312/bin/python -c "import mesa, sys; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)" && \
+	  .venv312/bin/python -m pytest -q -p no:cacheprovider tests/sim sim agents; fi
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,4 +55,4 @@ bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/engine.py
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache
+	rm -rf $(VENV) .venv312 outputs multirun .pytest_cache

@@ -83,7 +83,7 @@ class Mediator(mesa.Agent):
         super().__init__(model)
         self.anchor = weighted_median if anchor == "median" else weighted_mean
         self.amend_rate = amend_rate
-        self.boost = np.ones((model.replications, len(model.scenario.actors)))
+        self.boost = np.ones((model.replications, len(model.talks.actors)))
 
     def propose(self) -> np.ndarray:
         """The single text: the veto parties' weighted anchor, made feasible."""

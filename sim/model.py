@@ -42,12 +42,15 @@ def _column_fallback(weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 
 
 class NegotiationModel(mesa.Model):
-    """Rounds of propose → respond → influence → conclude, over ``R`` replications."""
+    """Rounds of propose → respond → influence → conclude, over ``R`` replications.
+
+    The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5).
+    """
 
     def __init__(self, run: RunSpec) -> None:
         mesa_rng, self.noise_rng = spawn_generators(run.seed)
         super().__init__(rng=mesa_rng)
-        scenario = self.scenario = run.scenario
+        scenario = self.talks = run.scenario
         self.protocol, self.replications = run.protocol, run.replications
         self.recorded = min(run.record, run.replications)
         actors, issues = scenario.actors, scenario.issues
@@ -153,7 +156,7 @@ class NegotiationModel(mesa.Model):
         agreed = self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
         if agreed.any():
             state.utility[agreed] = self.offer_utility[agreed]
-        escalation = self.scenario.escalation
+        escalation = self.talks.escalation
         if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
             self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
         if self.protocol.name != "influence_only":
@@ -162,12 +165,12 @@ class NegotiationModel(mesa.Model):
             best = 1.0 - np.einsum("rnm,nm->rn", np.abs(shortfall, out=shortfall), self.scaled_salience[self.veto])
             hopeless = (self.discount[self.veto] ** (t + 1)) * best < self.reservation[self.veto] - TIE
             self._end(np.any(hopeless, axis=1), Outcome.BREAKDOWN)
-        if t + 1 >= self.scenario.deadline:
+        if t + 1 >= self.talks.deadline:
             self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
 
     def _escalation_crosses(self) -> bool:
-        spec = self.scenario.escalation
-        k, mover = self.scenario.issue_index(spec.issue), self.scenario.actor_index(spec.actor)
+        spec = self.talks.escalation
+        k, mover = self.talks.issue_index(spec.issue), self.talks.actor_index(spec.actor)
         others = self.veto & (np.arange(len(self.veto)) != mover)
         return bool(np.any(others & ((spec.value < self.red_low[:, k]) | (spec.value > self.red_high[:, k]))))
 
@@ -181,13 +184,11 @@ class NegotiationModel(mesa.Model):
 
     def step(self) -> None:
         """One round for every replication still negotiating."""
-        draws = draw_round(
-            self.noise_rng, scenario=self.scenario, protocol=self.protocol, replications=self.replications
-        )
+        draws = draw_round(self.noise_rng, scenario=self.talks, protocol=self.protocol, replications=self.replications)
         opened = self.state.positions[: self.recorded].copy()
         was_active = self.state.active[: self.recorded].copy()
         if self.protocol.name == "influence_only":
-            package = np.full((self.replications, len(self.scenario.issues)), np.nan)
+            package = np.full((self.replications, len(self.talks.issues)), np.nan)
             proposer = np.full(self.replications, -1)
             accepted = np.zeros((self.replications, len(self.negotiators)), bool)
         else:
