@@ -26,6 +26,7 @@ from sim.errors import ConfigError
 from sim.model import simulate
 from sim.runspec import build_run
 from sim.spec import RunSpec
+from sim.validate import locate_source
 
 __all__ = ["checked_run", "cli", "config_file_for", "fingerprint", "main", "run_config"]
 
@@ -112,14 +113,29 @@ def run_config(
     return summary
 
 
+def config_folders(hydra_cfg: DictConfig) -> tuple[Path, ...]:
+    """Folders of the config sources on disk, and their ``scenario/`` folders (for source documents)."""
+    folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    return tuple(folders + [folder / "scenario" for folder in folders])
+
+
+def resolved_settings(cfg: DictConfig, hydra_cfg: DictConfig) -> dict:
+    """The resolved config as saved with a run; a source document outside ``seeds/`` gets its absolute path."""
+    settings = OmegaConf.to_container(cfg, resolve=True)
+    source = settings["scenario"].get("source")
+    found = locate_source(source, config_folders(hydra_cfg)) if source else None
+    if found is not None:
+        settings["scenario"]["source"] = str(found)
+    return settings
+
+
 def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec:
     """Freeze the task config ``cfg``; on bad input print one line and exit with status 2."""
     hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
-    folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
-    folders += [folder / "scenario" for folder in folders]
+    folders = config_folders(hydra_cfg)
     try:
         report_wanted(cfg.get("report", "auto"), multirun=False)  # only checks the value
-        return build_run(OmegaConf.to_container(cfg, resolve=True), tuple(folders))
+        return build_run(OmegaConf.to_container(cfg, resolve=True), folders)
     except ConfigError as error:
         print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
         sys.exit(2)
@@ -131,7 +147,7 @@ def main(cfg: DictConfig) -> None:
     run = checked_run(cfg)
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
-    settings = OmegaConf.to_container(cfg, resolve=True)
+    settings = resolved_settings(cfg, hydra_cfg)
     print_ = fingerprint(cfg)
     report = report_wanted(cfg.get("report", "auto"), multirun=hydra_cfg.mode == RunMode.MULTIRUN)
     if hydra_cfg.mode != RunMode.MULTIRUN:
