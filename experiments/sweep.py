@@ -21,7 +21,9 @@ __all__ = ["cli", "count_jobs", "job_progress", "report_sweep", "start_sweep", "
 
 STATE = ".negsim-sweep.json"
 #: Settings that never change a sweep's results, so resuming may change them.
-_UNHASHED = re.compile(r"^[+~]*(rerun=|progress=|hydra/launcher=|hydra\.launcher\.|hydra\.sweep\.|hydra\.verbose=)")
+_UNHASHED = re.compile(
+    r"^[+~]*(rerun=|progress=|report=|hydra/launcher=|hydra\.launcher\.|hydra\.sweep\.|hydra\.verbose=)"
+)
 
 
 def sweep_name(argv: list[str] | None = None) -> str:
@@ -95,7 +97,19 @@ def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
              f"  table  {table}", f"  charts {page}", *_best_and_worst(cells)]  # fmt: skip
     if missing:
         lines.append(f"  left out {len(missing)} unfinished jobs: {', '.join(str(j.number) for j in missing)}")
+    if "scenario" in params and cells["scenario"].nunique() > 1:
+        lines += ["", _compare_scenarios(sweep_dir)]
     return "\n".join(lines)
+
+
+def _compare_scenarios(sweep_dir: Path) -> str:
+    """A sweep over ``scenario=`` ends with the same comparison ``negsim-compare SWEEP_DIR`` writes."""
+    from experiments.compare import compare_runs
+    from experiments.compare_page import collect, format_comparison, write_comparison
+
+    comparison = compare_runs(*collect([sweep_dir]))
+    page, csv = write_comparison(sweep_dir, comparison)
+    return f"{format_comparison(comparison)}\n  comparison {page}\n  table      {csv}"
 
 
 def _param_columns(cells) -> list[str]:

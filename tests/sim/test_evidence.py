@@ -41,6 +41,15 @@ def load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def composed(path: Path) -> dict:
+    """The scenario as Hydra composes it (library scenarios start from the baseline)."""
+    from omegaconf import OmegaConf
+
+    from tests.conftest import compose_config
+
+    return OmegaConf.to_container(compose_config([f"scenario={path.stem}"]).scenario, resolve=True)
+
+
 def is_judgment(text: object) -> bool:
     return isinstance(text, str) and text.lower().startswith(JUDGMENT)
 
@@ -79,14 +88,14 @@ def test_quote_is_verbatim_in_the_article(article, path, where, text):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_has_quotes_and_judgments(path):
-    texts = [text for _, text in evidence(load(path))]
+    texts = [text for _, text in evidence(composed(path))]
     assert any(is_judgment(text) for text in texts), f"{path.name}: no '{JUDGMENT}' evidence"
     assert any(not is_judgment(text) for text in texts), f"{path.name}: no quote from the article"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_cites_the_article_and_builds(path):
-    raw = load(path)
+    raw = composed(path)
     assert raw.get("source") == ARTICLE_NAME
     spec = build_scenario(raw)
     assert all(text for _, text in spec.actors[0].evidence)

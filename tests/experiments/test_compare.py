@@ -1,0 +1,140 @@
+"""Scenario library and side-by-side comparison of runs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from browser import open_page
+from conftest import BASELINE, NEGSIM, ROOT, compose_config, run_negsim
+from omegaconf import OmegaConf
+
+from experiments.compare import compare_runs, config_diff, flatten
+from experiments.compare_page import collect
+from experiments.runfolder import RunFolder
+from sim.model import simulate
+from sim.runspec import build_run
+
+LIBRARY = sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))
+COMPARE = str(NEGSIM.with_name("negsim-compare"))
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_every_library_scenario_validates_and_runs(name):
+    settings = OmegaConf.to_container(compose_config([f"scenario={name}", "replications=50"]), resolve=True)
+    run = build_run(settings)
+    assert run.scenario.name == name
+    assert len(simulate(run).outcome) == 50
+    if name != "baseline":
+        header = (ROOT / "configs" / "scenario" / f"{name}.yaml").read_text(encoding="utf-8").split("\n\n")[0]
+        assert header.startswith("# Question:") and ("Motivated by" in header or "ounterfactual" in header)
+        assert yaml.safe_load((ROOT / "configs" / "scenario" / f"{name}.yaml").read_text())["defaults"][0] == "baseline"
+
+
+def test_flatten_names_nested_keys_and_list_items():
+    assert flatten({"a": {"b": [1, {"c": 2}], "d": {}}}) == {"a.b[0]": 1, "a.b[1].c": 2, "a.d": {}}
+
+
+def test_config_diff_keeps_only_keys_that_differ():
+    one = {"seed": 0, "scenario": {"actors": {"x": {"capability": 0.2, "ideal": [0.1, 0.5]}}, "name": "s"}}
+    two = {"seed": 0, "scenario": {"actors": {"x": {"capability": 0.3, "ideal": [0.1, 0.6]}}, "name": "s"},
+           "extra": True}  # fmt: skip
+    diff = config_diff([one, two], ["one", "two"])
+    assert diff.to_dict("records") == [
+        {"key": "scenario.actors.x.capability", "one": 0.2, "two": 0.3},
+        {"key": "scenario.actors.x.ideal[1]", "one": 0.5, "two": 0.6},
+        {"key": "extra", "one": "(absent)", "two": True},
+    ]
+
+
+def _run(folder: Path, *args: str) -> RunFolder:
+    done = run_negsim([*args, "replications=400", "report=false", f"hydra.run.dir={folder}"], cwd=folder.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return RunFolder.open(folder)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, RunFolder]:
+    root = tmp_path_factory.mktemp("compare")
+    return {
+        "baseline": _run(root / "baseline"),
+        "again": _run(root / "again"),
+        "patient": _run(root / "patient", "scenario.actors.ukraine.reservation=0.3"),
+    }
+
+
+def test_identical_runs_differ_by_exactly_zero(runs):
+    comparison = compare_runs([runs["baseline"], runs["again"]], ["baseline", "again"])
+    other = comparison.table[comparison.table["run"] == "again"]
+    assert len(comparison.diff) == 0
+    assert np.allclose(other["difference"].fillna(0), 0) and not other["differs"].any()
+    assert (other["diff_low"].fillna(0) == 0).all() and (other["diff_high"].fillna(0) == 0).all()
+    assert other["paired"].all()
+
+
+def test_a_real_change_is_flagged_with_an_interval_that_excludes_zero(runs):
+    comparison = compare_runs([runs["baseline"], runs["patient"]], ["baseline", "patient"])
+    rate = comparison.table.set_index(["run", "metric"]).loc[("patient", "share.agreement")]
+    base = runs["baseline"].summary["agreement_rate"]["estimate"]
+    assert rate["estimate"] == pytest.approx(runs["patient"].summary["agreement_rate"]["estimate"])
+    assert rate["difference"] == pytest.approx(rate["estimate"] - base)
+    assert rate["differs"] and rate["diff_low"] > 0
+    assert comparison.diff["key"].tolist() == ["scenario.actors.ukraine.reservation"]
+
+
+def test_different_issue_sets_are_compared_on_the_shared_issues(runs, tmp_path):
+    raw = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    raw["name"] = "three_issues"
+    del raw["issues"]["election_timing"]
+    raw["linkages"] = {}
+    for actor in raw["actors"].values():
+        del actor["ideal"]["election_timing"], actor["evidence"]["ideal.election_timing"]
+        dropped = actor["salience"].pop("election_timing")
+        actor["salience"] = {k: v / (1 - dropped) for k, v in actor["salience"].items()}
+    (tmp_path / "configs" / "scenario").mkdir(parents=True)
+    (tmp_path / "configs" / "scenario" / "three_issues.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    three = _run(tmp_path / "three", "--config-dir", str(tmp_path / "configs"), "scenario=three_issues")
+    comparison = compare_runs([runs["baseline"], three], ["baseline", "three"])
+    assert comparison.issues == ["guarantee_inclusion", "territory_ceded", "peacekeepers"]
+    assert any("shared ones only" in note for note in comparison.notes)
+    assert "terms.election_timing" not in set(comparison.table["metric"])
+    done = subprocess.run([COMPARE, str(runs["baseline"].path), str(three.path), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0 and "shared ones only" in done.stdout
+
+
+def test_compare_refuses_what_it_cannot_compare(runs, tmp_path):
+    water = _run(tmp_path / "water", "--config-dir", str(ROOT / "examples" / "scenarios"), "scenario=water_treaty")
+    for args in ([str(runs["baseline"].path), str(water.path)], [str(runs["baseline"].path)],
+                 [str(runs["baseline"].path), str(tmp_path / "nothing")]):  # fmt: skip
+        done = subprocess.run([COMPARE, *args, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+        assert done.returncode == 2 and done.stderr.startswith("negsim-compare: error:"), done.stderr
+
+
+def test_scenario_sweep_ends_with_the_comparison_negsim_compare_gives(runs, tmp_path):
+    sweep = tmp_path / "sweep"
+    done = run_negsim(["-m", "scenario=baseline,corruption_scandal", "replications=400", f"hydra.sweep.dir={sweep}"],
+                      cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "comparison" in done.stdout and (sweep / "comparison.html").exists()
+    scandal = _run(tmp_path / "scandal", "scenario=corruption_scandal")
+    separate = subprocess.run([COMPARE, str(runs["baseline"].path), str(scandal.path), "--out", str(tmp_path / "sep")],
+                              capture_output=True, text=True)  # fmt: skip
+    assert separate.returncode == 0, separate.stderr
+    numbers = ["estimate", "low", "high", "difference", "diff_low", "diff_high", "differs"]
+    from_sweep = pd.read_csv(sweep / "comparison.csv")[numbers]
+    pd.testing.assert_frame_equal(from_sweep, pd.read_csv(tmp_path / "sep" / "comparison.csv")[numbers])
+    with open_page(sweep / "comparison.html") as (page, errors):
+        page.wait_for_selector(".main-svg")
+        plots = page.locator(".js-plotly-plot")
+        assert plots.count() == 3
+        for i in range(plots.count()):
+            assert plots.nth(i).locator(".main-svg").count() > 0
+        page.locator("details summary").first.click()
+        page.screenshot(path=str(tmp_path / "comparison.png"), full_page=True)
+    assert errors == []
+    assert collect([sweep])[1] == ["scenario=baseline", "scenario=corruption_scandal"]
