@@ -182,3 +182,10 @@ def test_user_scenario_quotes_a_document_kept_beside_it(tmp_path):
     done = run_negsim(args, cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert summary(tmp_path / "run")["scenario"] == raw["name"]
+
+
+def test_output_files_get_ordinary_permissions(tmp_path):
+    folder = negsim(tmp_path / "run", "report=false")
+    for name in ("summary.json", "results.parquet", "rounds.parquet", "config.yaml"):
+        assert (folder / name).stat().st_mode & 0o044 == 0o044, f"{name} is not readable by others"
+    assert not list(folder.glob(".*.tmp")), "temporary files left behind"
