@@ -53,18 +53,21 @@ class Negotiator(mesa.Agent):
         return 1.0 - np.abs(package - self.position) @ self.scaled_salience
 
     def respond(self, package: np.ndarray, value: np.ndarray, noise: np.ndarray | None) -> np.ndarray:
-        """Accept ``(R,)`` a package worth ``value`` to it, as it perceives it.
+        """Accept ``(R,)`` a package worth ``value`` to it.
 
-        It accepts when the perceived value clears its aspiration for this
-        round, the value discounted for the delay is still worth more than no
-        deal, and the package breaks none of its red lines or linkages.
+        It accepts when the value as it perceives it (with noise) clears its
+        aspiration for this round, the true value discounted for the delay is
+        at least what no deal is worth, and the package breaks none of its red
+        lines or linkages: misreading an offer can make it accept early, never
+        accept a deal worse than walking away.
         """
-        if noise is not None:
-            value = value + noise[:, self.index]
-        t = self.model.state.round
-        aspiration = self.model.aspiration_responder[t, self.index]
-        worth_it = self.spec.discount**t * value >= self.spec.reservation - TIE
-        return (value >= aspiration - TIE) & worth_it & self.tolerates(package)
+        perceived = value if noise is None else value + noise[:, self.index]
+        aspiration = self.model.aspiration_responder[self.model.state.round, self.index]
+        return (perceived >= aspiration - TIE) & self.worth_signing(value) & self.tolerates(package)
+
+    def worth_signing(self, value: np.ndarray) -> np.ndarray:
+        """Whether a deal worth ``value`` now, discounted for the delay, beats no deal."""
+        return self.spec.discount**self.model.state.round * value >= self.spec.reservation - TIE
 
     def tolerates(self, package: np.ndarray) -> np.ndarray:
         """Whether packages ``(R, m)`` respect its red lines and linkages."""

@@ -9,12 +9,14 @@ import pandas as pd
 
 from experiments.outputs import wilson_interval
 from experiments.runfolder import RunFolder
+from sim.draws import draw_layout
+from sim.outcomes import Outcome
 
-__all__ = ["BOOTSTRAP", "Comparison", "compare_runs", "config_diff", "flatten"]
+__all__ = ["BOOTSTRAP", "OUTCOMES", "Comparison", "bootstrap_means", "compare_runs", "config_diff", "flatten"]
 
 #: Bootstrap resamples; the generator is seeded so a comparison is reproducible.
 BOOTSTRAP = 4000
-OUTCOMES = ("agreement", "breakdown", "stalemate", "escalation")
+OUTCOMES = tuple(o.label for o in Outcome if o)
 
 
 def flatten(value, prefix: str = "") -> dict[str, object]:
@@ -58,12 +60,26 @@ def _metrics(results: pd.DataFrame, issues: list[str], actors: list[str]) -> dic
     return metrics
 
 
-def _resampled_means(values: np.ndarray, index: np.ndarray) -> np.ndarray:
-    sample = values[index]
-    counts = np.sum(~np.isnan(sample), axis=1)
-    sums = np.nansum(sample, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+def bootstrap_means(values: np.ndarray, seed: int, *, chunk: int = 100) -> np.ndarray:
+    """Means of every column of ``values (n, k)`` over ``BOOTSTRAP`` resamples of its rows: ``(B, k)``.
+
+    NaN entries (no agreement, so no terms) are left out of each mean. Rows
+    are drawn in chunks and counted with ``bincount``, so memory stays at
+    ``chunk × n`` whatever the run's size. The same ``seed`` draws the same
+    resamples, which is how two runs are paired.
+    """
+    n, k = values.shape
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    means = np.empty((BOOTSTRAP, k))
+    for start in range(0, BOOTSTRAP, chunk):
+        size = min(chunk, BOOTSTRAP - start)
+        rows = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+        counts = np.bincount(rows.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[start : start + size] = (counts @ filled) / (counts @ present)
+    return means
 
 
 def _interval(draws: np.ndarray) -> tuple[float, float]:
@@ -110,37 +126,47 @@ def _shared(folders: list[RunFolder]) -> tuple[list[str], list[str], list[str]]:
     return issues, actors, notes
 
 
-def _row(metric: str, label: str, values: np.ndarray, index: np.ndarray) -> dict:
-    estimate = float(np.nanmean(values)) if np.any(~np.isnan(values)) else np.nan
-    if metric.startswith("share."):
-        low, high = wilson_interval(int(np.nansum(values)), len(values))
-    else:
-        low, high = _interval(_resampled_means(values, index))
-    return {"metric": metric, "run": label, "estimate": estimate, "low": low, "high": high}
+def _mean(values: np.ndarray) -> float:
+    return float(np.nanmean(values)) if np.any(~np.isnan(values)) else np.nan
+
+
+def _run_rows(label: str, names: list[str], values: np.ndarray, own: np.ndarray, base: np.ndarray,
+              diff: np.ndarray | None, paired: bool) -> list[dict]:  # fmt: skip
+    rows = []
+    for j, metric in enumerate(names):
+        estimate = _mean(values[:, j])
+        if metric.startswith("share."):
+            low, high = wilson_interval(int(np.nansum(values[:, j])), len(values))
+        else:
+            low, high = _interval(own[:, j])
+        diff_low, diff_high = (0.0, 0.0) if diff is None else _interval(diff[:, j])
+        rows.append({"metric": metric, "run": label, "estimate": estimate, "low": low, "high": high,
+                     "difference": estimate - _mean(base[:, j]), "diff_low": diff_low, "diff_high": diff_high,
+                     "paired": paired})  # fmt: skip
+    return rows
 
 
 def compare_runs(folders: list[RunFolder], labels: list[str], *, seed: int = 0) -> Comparison:
-    """Compare ``folders`` (the first is the reference) on their shared issues and actors."""
+    """Compare ``folders`` (the first is the reference) on their shared issues and actors.
+
+    Run ``k`` is resampled with seed ``seed + k``; a run paired with the
+    reference (same seed, size and draw layout, so replication ``i`` of
+    both saw the same random draws) is resampled with the reference's seed.
+    """
     if len(folders) < 2:
         raise ValueError("give at least two finished runs to compare")
     issues, actors, notes = _shared(folders)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    metrics = [_metrics(f.results(), issues, actors) for f in folders]
-    sizes = [len(m["rounds"]) for m in metrics]
-    index = [rng.integers(0, n, size=(BOOTSTRAP, n)) for n in sizes]
-    reference = folders[0].summary
-    rows = []
-    for k, (folder, label, values) in enumerate(zip(folders, labels, metrics, strict=True)):
-        paired = folder.summary["seed"] == reference["seed"] and sizes[k] == sizes[0]
-        for metric, vector in values.items():
-            row = _row(metric, label, vector, index[k])
-            base = metrics[0][metric]
-            own = index[0] if paired else index[k]
-            diff = _resampled_means(vector, own) - _resampled_means(base, index[0])
-            row["difference"] = row["estimate"] - (np.nanmean(base) if np.any(~np.isnan(base)) else np.nan)
-            row["diff_low"], row["diff_high"] = (0.0, 0.0) if k == 0 else _interval(diff)
-            row["paired"] = paired
-            rows.append(row)
+    tables = [_metrics(f.results(), issues, actors) for f in folders]
+    names = list(tables[0])
+    matrices = [np.column_stack([t[name] for name in names]) for t in tables]
+    base = matrices[0]
+    base_means = bootstrap_means(base, seed)
+    key = draw_layout(folders[0].run)
+    rows = _run_rows(labels[0], names, base, base_means, base, None, True)
+    for k in range(1, len(folders)):
+        paired = draw_layout(folders[k].run) == key
+        own = bootstrap_means(matrices[k], seed if paired else seed + k)
+        rows += _run_rows(labels[k], names, matrices[k], own, base, own - base_means, paired)
     table = pd.DataFrame(rows)
     table["differs"] = (table["diff_low"] > 0) | (table["diff_high"] < 0)
     diff = config_diff([f.settings for f in folders], labels)

@@ -103,30 +103,38 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     return table.sort_values(["replication", "round", "actor", "issue"], kind="stable", ignore_index=True)
 
 
-def references(run: RunSpec) -> dict[str, dict[str, float] | None]:
-    """Closed-form reference packages for the starting positions."""
+def _package(issues: tuple[str, ...], values) -> dict[str, float | None]:
+    return {issue: (None if np.isnan(v) else float(v)) for issue, v in zip(issues, values, strict=True)}
+
+
+def references(run: RunSpec) -> dict[str, dict[str, float | None] | None]:
+    """Closed-form reference packages among the veto parties, from their starting positions.
+
+    The compromise and the weighted median use capability × salience weights,
+    as the mediator's anchor does (equal weights on an issue no veto party
+    weighs); the Nash solution uses the reservation values as the
+    disagreement point, within the veto parties' common red lines.
+    """
     scenario = run.scenario
-    ideals = np.array([a.ideal for a in scenario.actors])
-    salience = np.array([a.salience for a in scenario.actors])
-    capability = np.array([a.capability for a in scenario.actors])
+    veto = [a for a in scenario.actors if a.veto]
+    ideals = np.array([a.ideal for a in veto])
+    salience = np.array([a.salience for a in veto])
+    weights = np.array([a.capability for a in veto])[:, None] * salience
+    weights[:, weights.sum(axis=0) <= 0] = 1.0
     issues = scenario.issue_names
-    veto = np.array([a.veto for a in scenario.actors])
-    low = np.array([a.red_low for a in scenario.actors])[veto].max(axis=0)
-    high = np.array([a.red_high for a in scenario.actors])[veto].min(axis=0)
-    mean = compromise(ideals, capability, salience)
-    median = [weighted_median(ideals[:, k], capability * salience[:, k]) for k in range(len(issues))]
+    mean = compromise(ideals, np.ones(len(veto)), weights)
+    median = [weighted_median(ideals[:, k], weights[:, k]) for k in range(len(issues))]
+    low = np.array([a.red_low for a in veto]).max(axis=0)
+    high = np.array([a.red_high for a in veto]).min(axis=0)
     try:
         span = np.array([i.span for i in scenario.issues])
-        nash = nash_bargaining(ideals[veto], salience[veto], np.array([a.reservation for a in scenario.actors])[veto],
-                               low=low, high=np.maximum(low, high), span=span)  # fmt: skip
-        nash_terms = {issue: float(v) for issue, v in zip(issues, nash, strict=True)}
+        nash = nash_bargaining(ideals, salience, np.array([a.reservation for a in veto]), low=low,
+                               high=np.maximum(low, high), span=span)  # fmt: skip
+        nash_terms = _package(issues, nash)
     except ValueError:
         nash_terms = None
-    return {
-        "compromise": {issue: float(v) for issue, v in zip(issues, mean, strict=True)},
-        "weighted_median": {issue: float(v) for issue, v in zip(issues, median, strict=True)},
-        "nash_bargaining": nash_terms,
-    }
+    return {"compromise": _package(issues, mean), "weighted_median": _package(issues, median),
+            "nash_bargaining": nash_terms}  # fmt: skip
 
 
 def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None) -> dict:

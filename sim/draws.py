@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.spec import ProtocolSpec, ScenarioSpec
+from sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 
-__all__ = ["RoundDraws", "draw_round", "spawn_generators"]
+__all__ = ["RoundDraws", "draw_layout", "draw_round", "spawn_generators"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,20 @@ def spawn_generators(seed: int) -> tuple[np.random.Generator, np.random.Generato
     """
     mesa_seq, noise_seq = np.random.SeedSequence(seed).spawn(2)
     return np.random.default_rng(mesa_seq), np.random.default_rng(noise_seq)
+
+
+def draw_layout(run: RunSpec) -> tuple:
+    """What decides the stream of draws: runs that agree on it see the same numbers.
+
+    Two runs with the same layout give replication ``i`` the same draws in
+    every round (common random numbers), so their outcomes can be compared
+    in pairs.
+    """
+    scenario, noise = run.scenario, run.scenario.noise
+    return (
+        run.seed, run.replications, len(scenario.actors), len(scenario.issues), run.protocol.proposer == "weighted",
+        noise.perception > 0, noise.p_shock > 0 and noise.shock_size > 0, scenario.escalation is not None,
+    )  # fmt: skip
 
 
 def draw_round(rng: np.random.Generator, *, scenario: ScenarioSpec, protocol: ProtocolSpec,

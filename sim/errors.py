@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError"]
+__all__ = ["ConfigError", "got"]
+
+
+def got(value: object) -> str:
+    """How an error names the value it was given.
+
+    >>> got(None), got(-1)
+    ('missing', 'got -1')
+    """
+    return "missing" if value is None else f"got {value!r}"
 
 
 class ConfigError(ValueError):

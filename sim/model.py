@@ -135,8 +135,10 @@ class NegotiationModel(mesa.Model):
             values[:, agent.index] = agent.value(package)
             accepted[:, agent.index] = agent.respond(package, values[:, agent.index], draws.noise)
         self.offer_utility = values * (self.discount**self.state.round)[None, :]
-        tabled = proposer >= 0
-        accepted[np.flatnonzero(tabled), proposer[tabled]] = True
+        tabled = np.flatnonzero(proposer >= 0)  # a proposer signs its own offer if it beats no deal
+        for i in np.unique(proposer[tabled]):
+            mine = tabled[proposer[tabled] == i]
+            accepted[mine, i] = self.negotiators[i].worth_signing(values[mine, i])
         if self.mediator is not None:
             self.mediator.amend(accepted)
         return accepted

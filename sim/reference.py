@@ -125,10 +125,12 @@ class _Replication:
         for i, actor in enumerate(self.sc.actors):
             value = _utility(package, self.pos[i], actor.salience, self.span)
             self.values.append(actor.discount**t * value)
-            if draws.noise is not None:
-                value += draws.noise[self.r, i]
-            willing = value >= self.asp_resp[t, i] - TIE and actor.discount**t * value >= actor.reservation - TIE
-            answers.append(i == proposer or (willing and self.tolerates(i, package)))
+            worth = actor.discount**t * value >= actor.reservation - TIE
+            perceived = value + (draws.noise[self.r, i] if draws.noise is not None else 0.0)
+            if i == proposer:
+                answers.append(worth)
+            else:
+                answers.append(perceived >= self.asp_resp[t, i] - TIE and worth and self.tolerates(i, package))
         if self.run.protocol.name == "mediated":
             self.boost = [
                 b * (1.0 if ok else 1.0 + self.run.protocol.amend_rate)

@@ -138,6 +138,7 @@ def nash_bargaining(
         objective, z0, jac=gradient, bounds=bounds, constraints=constraints, method="SLSQP",
         options={"ftol": 1e-15, "maxiter": 1000},
     )  # fmt: skip
-    if np.any(gains(result.x) <= 0):
-        raise ValueError("no package gives every actor more than its disagreement utility")
+    # Status 8 (no descent direction left) is SLSQP stopping at the optimum within rounding.
+    if result.status not in (0, 8) or np.any(gains(result.x) <= 0):
+        raise ValueError(f"no Nash bargaining package found: {result.message}")
     return result.x[:m]

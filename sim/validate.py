@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, got
 from sim.spec import (
     CONCESSION_STYLES,
     EQUILIBRIUM,
@@ -57,10 +57,6 @@ def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
     raise FileNotFoundError(name)
 
 
-def _got(value: Any) -> str:
-    return "missing" if value is None else f"got {value!r}"
-
-
 def _span(low: float, high: float) -> str:
     """Which numbers lie in ``[low, high]``, in words."""
     if math.isinf(low):
@@ -86,7 +82,7 @@ def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf
 
 def _text(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"{_got(value)}; allowed: a non-empty string")
+        raise ConfigError(key, f"{got(value)}; allowed: a non-empty string")
     return value
 
 
@@ -105,7 +101,7 @@ def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
 
 def _evidence(value: Any, key: str, source: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"{_got(value)}; allowed: {_SUPPORT}")
+        raise ConfigError(key, f"{got(value)}; allowed: {_SUPPORT}")
     if value.lower().startswith(JUDGMENT):
         return value
     if source is None:
@@ -150,7 +146,7 @@ def _concession(raw: Any, key: str) -> float | None:
     if isinstance(raw, str) and raw in CONCESSION_STYLES:
         return CONCESSION_STYLES[raw]
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not (math.isfinite(raw) and raw > 0):
-        problem = f"unknown style {raw!r}" if isinstance(raw, str) else _got(raw)
+        problem = f"unknown style {raw!r}" if isinstance(raw, str) else got(raw)
         raise ConfigError(key, f"{problem}; allowed: {_STYLES}")
     return float(raw)
 
@@ -176,6 +172,17 @@ def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[f
     return tuple(low), tuple(high), tuple(raw)
 
 
+def _flat_evidence(raw: Any, key: str) -> dict:
+    """Evidence keyed ``ideal.<issue>``, also when written nested (as ``a.b=...`` overrides make it)."""
+    flat = {}
+    for item, text in _mapping(raw, key).items():
+        if isinstance(text, Mapping):
+            flat |= {f"{item}.{sub}": inner for sub, inner in text.items()}
+        else:
+            flat[item] = text
+    return flat
+
+
 def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | None) -> ActorSpec:
     key = f"scenario.actors.{name}"
     raw = _mapping(raw, key)
@@ -185,7 +192,7 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     if abs(sum(salience) - 1.0) > 1e-6:
         raise ConfigError(f"{key}.salience", f"sums to {sum(salience):g}; allowed: values >= 0 that sum to 1")
     red_low, red_high, red_issues = _red_lines(raw.get("red_lines"), f"{key}.red_lines", issues, ideal)
-    evidence = _mapping(raw.get("evidence"), f"{key}.evidence")
+    evidence = _flat_evidence(raw.get("evidence"), f"{key}.evidence")
     needed = [f"ideal.{i.name}" for i in issues] + [f"red_lines.{i}" for i in red_issues] + ["profile"]
     _keys(evidence, f"{key}.evidence", set(needed))
     for item in needed:

@@ -138,3 +138,20 @@ def test_scenario_sweep_ends_with_the_comparison_negsim_compare_gives(runs, tmp_
         page.screenshot(path=str(tmp_path / "comparison.png"), full_page=True)
     assert errors == []
     assert collect([sweep])[1] == ["scenario=baseline", "scenario=corruption_scandal"]
+
+
+def test_bootstrap_is_the_same_in_any_chunk_size_and_skips_missing_values():
+    from experiments.compare import bootstrap_means
+
+    values = np.column_stack([np.arange(50.0), np.where(np.arange(50) % 2, np.nan, 1.0)])
+    small, large = bootstrap_means(values, 3, chunk=7), bootstrap_means(values, 3, chunk=1000)
+    np.testing.assert_array_equal(small, large)
+    assert np.all(large[:, 1] == 1.0)  # the NaN rows never enter a mean
+    assert abs(large[:, 0].mean() - 24.5) < 0.5 and large[:, 0].std() > 0
+
+
+def test_only_runs_that_drew_the_same_numbers_are_paired(runs, tmp_path):
+    coalition = _run(tmp_path / "coalition", "scenario=coalition_deploys")  # escalation adds a draw each round
+    comparison = compare_runs([runs["baseline"], runs["patient"], coalition], ["baseline", "patient", "coalition"])
+    paired = comparison.table.groupby("run")["paired"].all()
+    assert paired["patient"] and not paired["coalition"]
