@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from experiments.outputs import wilson_interval, write_atomic
+from experiments.outputs import RUN_FILES, wilson_interval, write_atomic
 
 __all__ = ["SweepJob", "aggregate_sweep", "find_jobs", "parameter_values"]
 
@@ -30,7 +30,7 @@ class SweepJob:
     @property
     def complete(self) -> bool:
         """Whether the job finished: its summary is written last, after its tables."""
-        return all((self.folder / name).is_file() for name in ("results.parquet", "summary.json"))
+        return all((self.folder / name).is_file() for name in RUN_FILES)
 
     def summary(self) -> dict:
         """The job's ``summary.json``."""
@@ -104,11 +104,13 @@ def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int) -> tu
     return pa.table(columns, schema=schema), cell
 
 
-def aggregate_sweep(sweep_dir: Path) -> tuple[Path, pd.DataFrame, list[SweepJob]]:
+def aggregate_sweep(sweep_dir: Path, *, jobs: int | None = None) -> tuple[Path, pd.DataFrame, list[SweepJob]]:
     """Write ``sweep.parquet`` from every complete job; return it with one summary row per job.
 
     Jobs are read one at a time and appended through a Parquet writer, so
     memory holds one job's rows plus the per-job summary, never all rows.
+    With ``jobs``, folders numbered ``jobs`` or more (left by an earlier,
+    larger sweep into the same folder) are ignored.
 
     Returns:
         The table's path, the per-job cells (parameters, agreement rate with
@@ -116,9 +118,9 @@ def aggregate_sweep(sweep_dir: Path) -> tuple[Path, pd.DataFrame, list[SweepJob]
         left out because they are incomplete.
     """
     sweep_dir = Path(sweep_dir)
-    jobs = find_jobs(sweep_dir)
-    done = [job for job in jobs if job.complete]
-    missing = [job for job in jobs if not job.complete]
+    found = [job for job in find_jobs(sweep_dir) if jobs is None or job.number < jobs]
+    done = [job for job in found if job.complete]
+    missing = [job for job in found if not job.complete]
     if not done:
         raise FileNotFoundError(f"{sweep_dir}: no finished job folders (N/results.parquet with N/summary.json)")
     params = parameter_values(done)

@@ -19,7 +19,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.console import Progress, format_summary
-from experiments.outputs import summarize, write_run
+from experiments.outputs import RUN_FILES, summarize, write_run
 from experiments.report import report_wanted, write_report
 from experiments.sweep import job_progress, sweep_name
 from sim.errors import ConfigError
@@ -69,7 +69,8 @@ def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
         if (name := o.split("=", 1)[0].lstrip("+~")) in (key, group)
         or key.startswith(name + ".") or name.startswith(key + ".")
     ]  # fmt: skip
-    overridden.sort(key=lambda o: len(o.split("=", 1)[0]), reverse=True)  # the most specific first
+    overridden.reverse()  # Hydra applies the last of repeated overrides
+    overridden.sort(key=lambda o: len(o.split("=", 1)[0]), reverse=True)  # the most specific first (stable)
     return found + (f" (command line: {overridden[0]})" if overridden else "")
 
 
@@ -86,7 +87,7 @@ def finished(folder: Path, print_: str) -> dict | None:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
-    complete = all((folder / name).is_file() for name in ("results.parquet", "rounds.parquet"))
+    complete = all((folder / name).is_file() for name in RUN_FILES)
     return summary if complete and summary.get("fingerprint") == print_ else None
 
 

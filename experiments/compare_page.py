@@ -13,13 +13,13 @@ from plotly.subplots import make_subplots
 
 from experiments.aggregate import find_jobs
 from experiments.compare import OUTCOMES, Comparison, compare_runs
-from experiments.html import PALETTE, Section, write_page
+from experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
 from experiments.outputs import write_atomic
 from experiments.runfolder import RunFolder
 
 __all__ = ["cli", "collect", "format_comparison", "write_comparison"]
 
-LAYOUT = {"template": "plotly_white", "font": {"size": 15}, "hoverlabel": {"font": {"size": 14}}}
+LAYOUT = CHART_LAYOUT
 METRIC_NAMES = {"share.agreement": "agreement rate", "rounds": "rounds played"}
 
 
@@ -84,7 +84,9 @@ def _shares_figure(comparison: Comparison) -> go.Figure:
 
 
 def _terms_figure(comparison: Comparison) -> go.Figure:
-    figure = make_subplots(rows=1, cols=len(comparison.issues), subplot_titles=comparison.issues)
+    figure = make_subplots(
+        rows=1, cols=len(comparison.issues), subplot_titles=[html.escape(i) for i in comparison.issues]
+    )
     for k, (folder, label) in enumerate(zip(comparison.folders, comparison.labels, strict=True)):
         results = folder.results()
         agreed = results[results["outcome"].astype(str) == "agreement"]
@@ -101,10 +103,12 @@ def _utility_figure(comparison: Comparison) -> go.Figure:
     table = comparison.table
     for k, label in enumerate(comparison.labels):
         rows = table[(table["run"] == label) & table["metric"].str.startswith("utility.")]
-        figure.add_bar(x=rows["metric"].str.removeprefix("utility."), y=rows["estimate"], name=html.escape(label),
-                       marker_color=PALETTE[k % len(PALETTE)],
-                       error_y={"type": "data", "symmetric": False, "array": rows["high"] - rows["estimate"],
-                                "arrayminus": rows["estimate"] - rows["low"]})  # fmt: skip
+        actors = [html.escape(a) for a in rows["metric"].str.removeprefix("utility.")]
+        figure.add_bar(
+            x=actors, y=rows["estimate"], name=html.escape(label), marker_color=PALETTE[k % len(PALETTE)],
+            error_y={"type": "data", "symmetric": False, "array": rows["high"] - rows["estimate"],
+                     "arrayminus": rows["estimate"] - rows["low"]},
+        )  # fmt: skip
     figure.update_layout(**LAYOUT, barmode="group", title="Mean utility per actor (bars: 95% interval)")
     return figure
 

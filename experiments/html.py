@@ -12,7 +12,10 @@ from plotly.offline import get_plotlyjs
 
 from experiments.outputs import write_atomic
 
-__all__ = ["PALETTE", "Section", "actor_colours", "write_page"]
+__all__ = ["CHART_LAYOUT", "PALETTE", "Section", "actor_colours", "write_page"]
+
+#: Plotly layout shared by every chart: plain background, fonts readable on a projector.
+CHART_LAYOUT = {"template": "plotly_white", "font": {"size": 15}, "hoverlabel": {"font": {"size": 14}}}
 
 #: Okabe–Ito colour-blind-safe palette (Okabe and Ito, 2008), black last.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")

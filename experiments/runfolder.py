@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from experiments.outputs import RUN_FILES
 from sim.runspec import build_run
 from sim.spec import RunSpec
 
@@ -30,7 +31,7 @@ class RunFolder:
             FileNotFoundError: naming the folder and the missing file.
         """
         folder = Path(path)
-        for name in ("config.yaml", "results.parquet", "rounds.parquet", "summary.json"):
+        for name in RUN_FILES:
             if not (folder / name).is_file():
                 raise FileNotFoundError(f"{folder}: not a finished negsim run (no {name})")
         return cls(folder)

@@ -68,14 +68,26 @@ def job_progress(sweep_dir: Path) -> str:
         state = json.loads((sweep_dir / STATE).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return ""
-    summaries = [p.stat().st_mtime for p in sweep_dir.glob("*/summary.json")]
+    total = state["total"]
+    summaries = [
+        p.stat().st_mtime
+        for p in sweep_dir.glob("*/summary.json")
+        if p.parent.name.isdigit() and (total is None or int(p.parent.name) < total)
+    ]
     done, fresh = len(summaries), sum(m >= state["started"] for m in summaries)
     elapsed = time.time() - state["started"]
-    total = state["total"]
     if total is None:
         return f"sweep: {done} jobs done, {elapsed:.0f} s elapsed"
     left = elapsed / max(fresh, 1) * max(total - done, 0)
     return f"sweep: {done}/{total} jobs done, {elapsed:.0f} s elapsed, ~{left:.0f} s left"
+
+
+def _planned_jobs(sweep_dir: Path) -> int | None:
+    """How many jobs the last sweep into ``sweep_dir`` launched (older job folders beyond are left out)."""
+    try:
+        return json.loads((sweep_dir / STATE).read_text(encoding="utf-8"))["total"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return None
 
 
 def _best_and_worst(cells) -> list[str]:
@@ -90,7 +102,7 @@ def _best_and_worst(cells) -> list[str]:
 def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
     """Write ``sweep.parquet`` and ``sweep.html`` for ``sweep_dir``; return the printed summary."""
     sweep_dir = Path(sweep_dir)
-    table, cells, missing = aggregate_sweep(sweep_dir)
+    table, cells, missing = aggregate_sweep(sweep_dir, jobs=_planned_jobs(sweep_dir))
     params = _param_columns(cells)
     page = write_sweep_page(sweep_dir / "sweep.html", cells, params, title=title)
     lines = [f"sweep of {len(cells)} jobs ({int(cells['replications'].sum()):,} replications)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from html import escape as esc
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from experiments.html import PALETTE, Section, write_page
+from experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
 
 __all__ = ["sweep_sections", "varying_parameters", "write_sweep_page"]
 
-LAYOUT = {"template": "plotly_white", "font": {"size": 15}, "hoverlabel": {"font": {"size": 14}}}
+LAYOUT = CHART_LAYOUT
 RATE_AXIS = {"title": "agreement rate", "range": [0, 1], "tickformat": ".0%"}
 
 
@@ -27,7 +28,7 @@ def varying_parameters(cells: pd.DataFrame, params: list[str]) -> tuple[list[str
 
 def _hover(cells: pd.DataFrame) -> list[str]:
     return [
-        f"job {row.job}: {row.overrides}<br>agreement {row.agreement_rate:.1%} "
+        f"job {row.job}: {esc(row.overrides)}<br>agreement {row.agreement_rate:.1%} "
         f"(95% {row.agreement_low:.1%}–{row.agreement_high:.1%}) of {row.replications:,}<br>"
         f"mean rounds {row.mean_rounds:.2f}"
         for row in cells.itertuples()
@@ -41,12 +42,12 @@ def _groups(cells: pd.DataFrame, categorical: list[str]):
         return
     for values, subset in cells.groupby(categorical, sort=False, dropna=False):
         values = values if isinstance(values, tuple) else (values,)
-        yield ", ".join(f"{p}={v}" for p, v in zip(categorical, values, strict=True)), subset
+        yield esc(", ".join(f"{p}={v}" for p, v in zip(categorical, values, strict=True))), subset
 
 
 def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: list[str]) -> list[go.Figure]:
     rate = go.Figure()
-    terms = make_subplots(rows=1, cols=len(issues), subplot_titles=issues, shared_yaxes=True)
+    terms = make_subplots(rows=1, cols=len(issues), subplot_titles=[esc(i) for i in issues], shared_yaxes=True)
     for (label, subset), colour in zip(_groups(cells, categorical), itertools.cycle(PALETTE), strict=False):
         subset = subset.sort_values(x)
         name = label or "agreement rate"
@@ -87,22 +88,24 @@ def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: li
                 row=1,
                 col=col,
             )
-            terms.update_xaxes(title_text=x, row=1, col=col)
-    rate.update_layout(**LAYOUT, title="Agreement rate (shaded: 95% interval)", xaxis_title=x, yaxis=RATE_AXIS)
+            terms.update_xaxes(title_text=esc(x), row=1, col=col)
+    rate.update_layout(**LAYOUT, title="Agreement rate (shaded: 95% interval)", xaxis_title=esc(x), yaxis=RATE_AXIS)
     terms.update_layout(**LAYOUT, title="Agreed terms per issue (mean over agreements)", yaxis_title="agreed value")
     return [rate, terms]
 
 
 def _heatmap(cells: pd.DataFrame, x: str, y: str, value: str) -> go.Heatmap:
     table = cells.pivot_table(index=y, columns=x, values=value, aggfunc="mean")
-    hover = cells.pivot_table(index=y, columns=x, values="overrides", aggfunc="first")
+    hover = cells.assign(overrides=cells["overrides"].map(esc)).pivot_table(
+        index=y, columns=x, values="overrides", aggfunc="first"
+    )
     return go.Heatmap(
         z=table.to_numpy(),
         x=table.columns,
         y=table.index,
         coloraxis="coloraxis",
         customdata=hover.to_numpy(),
-        hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>{value}=%{{z:.3f}}<br>%{{customdata}}<extra></extra>",
+        hovertemplate=f"{esc(x)}=%{{x}}<br>{esc(y)}=%{{y}}<br>{esc(value)}=%{{z:.3f}}<br>%{{customdata}}<extra></extra>",
     )
 
 
@@ -114,23 +117,23 @@ def _two_numeric(cells: pd.DataFrame, x: str, y: str, categorical: list[str], ac
         rate.update_layout(
             **LAYOUT,
             title=f"Agreement rate{suffix}",
-            xaxis_title=x,
-            yaxis_title=y,
+            xaxis_title=esc(x),
+            yaxis_title=esc(y),
             coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1, "colorbar_tickformat": ".0%"},
         )
-        utility = make_subplots(rows=1, cols=len(actors), subplot_titles=actors, shared_yaxes=True)
+        utility = make_subplots(rows=1, cols=len(actors), subplot_titles=[esc(a) for a in actors], shared_yaxes=True)
         for col, actor in enumerate(actors, start=1):
             utility.add_trace(_heatmap(subset, x, y, f"utility.{actor}"), row=1, col=col)
-            utility.update_xaxes(title_text=x, row=1, col=col)
+            utility.update_xaxes(title_text=esc(x), row=1, col=col)
         utility.update_layout(
-            **LAYOUT, title=f"Mean utility per actor{suffix}", yaxis_title=y, coloraxis={"colorscale": "Cividis"}
+            **LAYOUT, title=f"Mean utility per actor{suffix}", yaxis_title=esc(y), coloraxis={"colorscale": "Cividis"}
         )
         figures += [rate, utility]
     return figures
 
 
 def _many_numeric(cells: pd.DataFrame, numeric: list[str]) -> list[go.Figure]:
-    dims = [{"label": p, "values": cells[p]} for p in numeric]
+    dims = [{"label": esc(p), "values": cells[p]} for p in numeric]
     dims.append({"label": "agreement rate", "values": cells["agreement_rate"], "range": [0, 1]})
     parallel = go.Figure(
         go.Parcoords(
@@ -139,7 +142,7 @@ def _many_numeric(cells: pd.DataFrame, numeric: list[str]) -> list[go.Figure]:
         )
     )
     parallel.update_layout(**LAYOUT, title="Every job: parameters and agreement rate (drag on an axis to filter)")
-    small = make_subplots(rows=1, cols=len(numeric), shared_yaxes=True, subplot_titles=numeric)
+    small = make_subplots(rows=1, cols=len(numeric), shared_yaxes=True, subplot_titles=[esc(p) for p in numeric])
     for col, p in enumerate(numeric, start=1):
         mean = cells.groupby(p)["agreement_rate"].agg(["mean", "min", "max"]).reset_index()
         small.add_scatter(
@@ -163,7 +166,7 @@ def _many_numeric(cells: pd.DataFrame, numeric: list[str]) -> list[go.Figure]:
             row=1,
             col=col,
         )
-        small.update_xaxes(title_text=p, row=1, col=col)
+        small.update_xaxes(title_text=esc(p), row=1, col=col)
     small.update_layout(
         **LAYOUT, title="Agreement rate against each parameter (line: mean over the others)", yaxis=RATE_AXIS
     )
@@ -175,7 +178,7 @@ def _categorical_only(cells: pd.DataFrame, categorical: list[str]) -> list[go.Fi
     bars, shares = go.Figure(), go.Figure()
     for (label, subset), colour in zip(_groups(cells, rest), itertools.cycle(PALETTE), strict=False):
         bars.add_bar(
-            x=subset[first].astype(str),
+            x=[esc(str(v)) for v in subset[first]],
             y=subset["agreement_rate"],
             name=label or "agreement rate",
             marker_color=colour,
@@ -188,7 +191,7 @@ def _categorical_only(cells: pd.DataFrame, categorical: list[str]) -> list[go.Fi
                 "arrayminus": subset["agreement_rate"] - subset["agreement_low"],
             },
         )
-    labels = [" · ".join(str(v) for v in row) for row in cells[categorical].itertuples(index=False)]
+    labels = [esc(" · ".join(str(v) for v in row)) for row in cells[categorical].itertuples(index=False)]
     for outcome, colour in zip(("agreement", "breakdown", "stalemate", "escalation"), PALETTE, strict=False):
         shares.add_bar(
             x=labels,

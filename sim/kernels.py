@@ -13,28 +13,9 @@ __all__ = [
     "concede",
     "fj_step",
     "linkage_holds",
-    "utility",
     "weighted_mean",
     "weighted_median",
 ]
-
-
-def utility(package: np.ndarray, positions: np.ndarray, scaled_salience: np.ndarray) -> np.ndarray:
-    """Each actor's utility of a package: one minus salience-weighted distance.
-
-    Args:
-        package: ``(R, m)``.
-        positions: ``(R, n, m)`` or ``(n, m)``.
-        scaled_salience: ``(n, m)`` salience divided by each issue's span.
-
-    Returns:
-        ``(R, n)`` utilities, 1 at the actor's own position.
-
-    >>> utility(np.array([[0.5]]), np.array([[0.0], [1.0]]), np.ones((2, 1))).tolist()
-    [[0.5, 0.5]]
-    """
-    distance = np.abs(package[:, None, :] - positions)
-    return 1.0 - np.einsum("rnm,nm->rn", distance, np.broadcast_to(scaled_salience, distance.shape[1:]))
 
 
 def concede(own: np.ndarray, target: np.ndarray, aspiration: np.ndarray, scaled_salience: np.ndarray) -> np.ndarray:

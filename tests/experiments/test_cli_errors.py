@@ -119,3 +119,9 @@ def test_bad_run_keeps_an_earlier_good_run_config_record(good_then_bad):
     before, after, _ = good_then_bad
     for name in (".hydra/config.yaml", ".hydra/overrides.yaml"):
         assert after[name] == before[name], f"{name} changed"
+
+
+def test_the_error_names_the_override_hydra_applied(tmp_path):
+    done = run_negsim(["replications=50", "replications=0", f"hydra.run.dir={tmp_path / 'run'}"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert "(command line: replications=0)" in done.stderr

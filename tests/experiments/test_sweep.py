@@ -94,7 +94,7 @@ def test_aggregate_by_hand_reproduces_the_table(basic_sweep):
 def test_joblib_launcher_gives_the_same_table(basic_sweep):
     folder, _ = basic_sweep
     parallel = folder.parent / "joblib"
-    sweep(parallel, *SWEEP, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
+    sweep(parallel, *SWEEP, "hydra/launcher=parallel", "hydra.launcher.n_jobs=2")
     assert (parallel / "sweep.parquet").read_bytes() == (folder / "sweep.parquet").read_bytes()
 
 
@@ -140,3 +140,11 @@ def test_an_interrupted_sweep_resumes_without_losing_finished_jobs(tmp_path):
                        cwd=tmp_path)  # fmt: skip
     assert rerun.returncode == 0 and "already complete" not in rerun.stdout
     assert (folder / "0" / "summary.json").stat().st_mtime_ns != finished["0"]
+
+
+def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
+    folder = tmp_path / "shared"
+    sweep(folder, "seed=1,2,3", "replications=50")
+    done = sweep(folder, "seed=1,2", "replications=50")
+    assert sorted(pd.read_parquet(folder / "sweep.parquet")["job"].unique()) == [0, 1]
+    assert "sweep of 2 jobs" in done.stdout and "2/2 jobs done" in done.stderr

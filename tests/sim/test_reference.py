@@ -10,7 +10,7 @@ from sim.model import simulate
 from sim.reference import simulate_reference
 from sim.runspec import build_protocol, build_run
 from sim.spec import RunSpec
-from tests.strategies import scenarios
+from tests.strategies import rich_scenarios, scenarios
 
 PROTOCOLS = [
     {"name": "alternating_offers"},
@@ -46,3 +46,23 @@ def test_random_scenarios_fast_path_matches_reference(scenario):
     for protocol in PROTOCOLS[:4]:
         run = RunSpec(scenario=scenario, protocol=build_protocol(protocol), seed=5, replications=8)
         assert_same(run)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rich_scenarios(style="linear", noise={"perception": 0.05, "p_shock": 0.1, "shock_size": 0.1}))
+def test_every_rule_matches_the_reference(scenario):
+    for protocol in PROTOCOLS:
+        run = RunSpec(scenario=scenario, protocol=build_protocol(protocol), seed=9, replications=6)
+        assert_same(run)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rich_scenarios(style="conceder", noise={"perception": 0.2}))
+def test_nobody_signs_a_deal_worth_less_than_no_deal(scenario):
+    """Perception noise may make a party accept early, never below its reservation value."""
+    for protocol in PROTOCOLS[:4]:
+        result = simulate(RunSpec(scenario=scenario, protocol=build_protocol(protocol), seed=2, replications=40))
+        agreed = result.outcome == 1
+        veto = np.array([a.veto for a in scenario.actors])
+        reservation = np.array([a.reservation for a in scenario.actors])
+        assert np.all(result.utility[agreed][:, veto] >= reservation[veto] - 1e-9)
