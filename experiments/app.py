@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -18,6 +19,8 @@ from hydra.errors import CompactHydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+import agents
+import sim
 from experiments.console import Progress, format_summary
 from experiments.outputs import RUN_FILES, summarize, write_run
 from experiments.report import report_wanted, write_report
@@ -74,10 +77,24 @@ def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
     return found + (f" (command line: {overridden[0]})" if overridden else "")
 
 
+@functools.cache
+def _engine_digest() -> str:
+    digest = hashlib.sha256()
+    for package in (sim, agents):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def fingerprint(cfg: DictConfig) -> str:
-    """Hash of everything that decides a run's results: the resolved config and negsim's version."""
+    """Hash of everything that decides a run's results: the resolved config and the engine's code.
+
+    The code is hashed file by file (``sim`` and ``agents``), so an edited
+    engine in an editable install does not count earlier jobs as complete.
+    """
     settings = {key: value for key, value in OmegaConf.to_container(cfg, resolve=True).items() if key not in _NO_EFFECT}
-    text = json.dumps([version("negsim"), settings], sort_keys=True, default=str)
+    text = json.dumps([version("negsim"), _engine_digest(), settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

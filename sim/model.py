@@ -50,16 +50,35 @@ class NegotiationModel(mesa.Model):
     def __init__(self, run: RunSpec) -> None:
         mesa_rng, self.noise_rng = spawn_generators(run.seed)
         super().__init__(rng=mesa_rng)
-        scenario = self.talks = run.scenario
-        self.protocol, self.replications = run.protocol, run.replications
+        self.talks, self.protocol, self.replications = run.scenario, run.protocol, run.replications
         self.recorded = min(run.record, run.replications)
+        self._read_scenario()
+        self._weigh()
+        n, m = self.initial.shape
+        self.state = NegotiationState(
+            round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
+            outcome=np.zeros(run.replications, np.int8), rounds=np.zeros(run.replications, np.int32),
+            terms=np.full((run.replications, m), np.nan), utility=np.zeros((run.replications, n)),
+        )  # fmt: skip
+        self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(self.talks.actors)]
+        self.mediator = None
+        if self.protocol.name == "mediated":
+            self.mediator = Mediator(self, anchor=self.protocol.anchor, amend_rate=self.protocol.amend_rate)
+        self.log: list[RoundLog] = []
+        if np.any(self.feasible_low > self.feasible_high + TIE):
+            self.state.outcome[:] = Outcome.BREAKDOWN  # the veto parties' red lines leave no deal
+        self.running = bool(self.state.active.any())
+
+    def _read_scenario(self) -> None:
+        """The scenario's numbers as arrays: issues ``(m,)``, actors ``(n,)`` and ``(n, m)``."""
+        scenario = self.talks
         actors, issues = scenario.actors, scenario.issues
-        n, m = len(actors), len(issues)
         self.span = np.array([issue.span for issue in issues])
         self.issue_low = np.array([issue.low for issue in issues])
         self.issue_high = np.array([issue.high for issue in issues])
         self.initial = np.array([actor.ideal for actor in actors])
-        self.scaled_salience = np.array([actor.salience for actor in actors]) / self.span
+        self.salience = np.array([actor.salience for actor in actors])
+        self.scaled_salience = self.salience / self.span
         self.red_low = np.array([actor.red_low for actor in actors])
         self.red_high = np.array([actor.red_high for actor in actors])
         self.discount = np.array([actor.discount for actor in actors])
@@ -73,34 +92,24 @@ class NegotiationModel(mesa.Model):
         ]  # fmt: skip
         self.feasible_low = self.red_low[self.veto].max(axis=0)
         self.feasible_high = self.red_high[self.veto].min(axis=0)
-        salience = np.array([actor.salience for actor in actors])
+        self.aspiration_proposer, self.aspiration_responder = aspirations(scenario)
+        self.order = proposer_order(scenario)
+
+    def _weigh(self) -> None:
+        """Who pulls whom: offer targets, the mediator's weights and the Friedkin–Johnsen terms."""
+        n, m = self.initial.shape
         equal = np.broadcast_to(self.veto[:, None] * 1.0, (n, m))
-        self.veto_weights = _column_fallback(self.capability[:, None] * salience * self.veto[:, None], equal)
+        self.veto_weights = _column_fallback(self.capability[:, None] * self.salience * self.veto[:, None], equal)
         self.pull_weights = np.empty((n, n, m))
         for i in range(n):
             others = self.veto_weights * (np.arange(n) != i)[:, None]
             self_only = np.zeros((n, m))
             self_only[i] = 1.0
             self.pull_weights[i] = _column_fallback(others, self_only)
-        self.aspiration_proposer, self.aspiration_responder = aspirations(scenario)
-        self.influence_weights = scenario.influence_matrix()
-        susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
+        self.influence_weights = self.talks.influence_matrix()
+        susceptibility = 1.0 - np.array([actor.stubbornness for actor in self.talks.actors])
         self.pull = susceptibility[:, None] * self.influence_weights
         self.anchor = (1.0 - susceptibility)[:, None] * self.initial
-        self.order = proposer_order(scenario)
-        self.state = NegotiationState(
-            round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
-            outcome=np.zeros(run.replications, np.int8), rounds=np.zeros(run.replications, np.int32),
-            terms=np.full((run.replications, m), np.nan), utility=np.zeros((run.replications, n)),
-        )  # fmt: skip
-        self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(actors)]
-        self.mediator = None
-        if self.protocol.name == "mediated":
-            self.mediator = Mediator(self, anchor=self.protocol.anchor, amend_rate=self.protocol.amend_rate)
-        self.log: list[RoundLog] = []
-        if np.any(self.feasible_low > self.feasible_high + TIE):
-            self.state.outcome[:] = Outcome.BREAKDOWN  # the veto parties' red lines leave no deal
-        self.running = bool(self.state.active.any())
 
     def make_feasible(self, package: np.ndarray) -> np.ndarray:
         """Clip packages ``(R, m)`` into the veto parties' red lines and linkages."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError, got
+from sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
 from sim.spec import (
     CONCESSION_STYLES,
     EQUILIBRIUM,
@@ -21,40 +21,13 @@ from sim.spec import (
     ScenarioSpec,
 )
 
-__all__ = ["JUDGMENT", "build_scenario", "locate_source", "read_source"]
+__all__ = ["JUDGMENT", "build_scenario", "locate_source", "read_source"]  # evidence names re-exported
 
-#: Evidence that starts with this prefix is the modeller's judgment, not a quote.
-JUDGMENT = "judgment:"
 _ACTOR_KEYS = {
     "label", "veto", "ideal", "salience", "capability", "red_lines", "concession",
     "stubbornness", "discount", "reservation", "evidence",
 }  # fmt: skip
 _STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
-_SUPPORT = f"a quote from the source document or '{JUDGMENT} <why>'"
-
-
-def locate_source(name: str, folders: tuple[Path, ...] = ()) -> Path | None:
-    """Absolute path of a source document kept outside ``seeds/``, or ``None``.
-
-    Looked up as a path (absolute, or from the working folder), then in each
-    of ``folders`` (the config folders, so a user scenario can sit beside its
-    document).
-    """
-    for path in (Path(name).expanduser(), *(Path(folder) / name for folder in folders)):
-        if path.is_file():
-            return path.resolve()
-    return None
-
-
-def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
-    """Text of a scenario's source document: see :func:`locate_source`, then the documents in ``seeds/``."""
-    path = locate_source(name, folders)
-    if path is not None:
-        return path.read_text(encoding="utf-8")
-    packaged = resources.files("seeds").joinpath(name)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    raise FileNotFoundError(name)
 
 
 def _span(low: float, high: float) -> str:
@@ -97,18 +70,6 @@ def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
     for name in mapping:
         if name not in allowed:
             raise ConfigError(f"{key}.{name}", f"unknown key {name!r}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _evidence(value: Any, key: str, source: str | None) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"{got(value)}; allowed: {_SUPPORT}")
-    if value.lower().startswith(JUDGMENT):
-        return value
-    if source is None:
-        raise ConfigError(key, f"a quote but no source document; allowed: set scenario.source or '{JUDGMENT} <why>'")
-    if value not in source:
-        raise ConfigError(key, f"quote not found verbatim in the source document: {value!r}; allowed: {_SUPPORT}")
-    return value
 
 
 def _issue(name: str, raw: Any) -> IssueSpec:
@@ -172,17 +133,6 @@ def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[f
     return tuple(low), tuple(high), tuple(raw)
 
 
-def _flat_evidence(raw: Any, key: str) -> dict:
-    """Evidence keyed ``ideal.<issue>``, also when written nested (as ``a.b=...`` overrides make it)."""
-    flat = {}
-    for item, text in _mapping(raw, key).items():
-        if isinstance(text, Mapping):
-            flat |= {f"{item}.{sub}": inner for sub, inner in text.items()}
-        else:
-            flat[item] = text
-    return flat
-
-
 def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | None) -> ActorSpec:
     key = f"scenario.actors.{name}"
     raw = _mapping(raw, key)
@@ -192,12 +142,12 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     if abs(sum(salience) - 1.0) > 1e-6:
         raise ConfigError(f"{key}.salience", f"sums to {sum(salience):g}; allowed: values >= 0 that sum to 1")
     red_low, red_high, red_issues = _red_lines(raw.get("red_lines"), f"{key}.red_lines", issues, ideal)
-    evidence = _flat_evidence(raw.get("evidence"), f"{key}.evidence")
+    evidence = flat_evidence(raw.get("evidence"), f"{key}.evidence")
     needed = [f"ideal.{i.name}" for i in issues] + [f"red_lines.{i}" for i in red_issues] + ["profile"]
     _keys(evidence, f"{key}.evidence", set(needed))
     for item in needed:
         if item not in evidence:
-            raise ConfigError(f"{key}.evidence.{item}", f"missing; allowed: {_SUPPORT}")
+            raise ConfigError(f"{key}.evidence.{item}", f"missing; allowed: {SUPPORT}")
     veto = raw.get("veto", True)
     if not isinstance(veto, bool):
         raise ConfigError(f"{key}.veto", f"got {veto!r}; allowed: true or false")
@@ -209,7 +159,7 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
         stubbornness=_number(raw.get("stubbornness", 0.5), f"{key}.stubbornness", 0.0, 1.0),
         discount=_number(raw.get("discount", 1.0), f"{key}.discount", 1e-9, 1.0),
         reservation=_number(raw.get("reservation", 0.0), f"{key}.reservation", 0.0, 1.0), veto=veto,
-        evidence=tuple((item, _evidence(evidence[item], f"{key}.evidence.{item}", source)) for item in needed),
+        evidence=tuple((item, check_evidence(evidence[item], f"{key}.evidence.{item}", source)) for item in needed),
     )  # fmt: skip
 
 
@@ -229,7 +179,7 @@ def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeS
             _keys(edge, key, {"weight", "evidence"})
             edges.append(EdgeSpec(
                 source=src, target=dst, weight=_number(edge.get("weight"), f"{key}.weight", 0.0, 1.0),
-                evidence=_evidence(edge.get("evidence"), f"{key}.evidence", source),
+                evidence=check_evidence(edge.get("evidence"), f"{key}.evidence", source),
             ))  # fmt: skip
     for target in actors:
         total = sum(e.weight for e in edges if e.target == target)
@@ -256,7 +206,7 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source)
         low=low, high=_number(raw.get("max", issue.high), f"{key}.max", low, issue.high),
         when_issue=other.name, when_low=when_low,
         when_high=_number(when.get("max", other.high), f"{key}.when.max", when_low, other.high),
-        evidence=_evidence(raw.get("evidence"), f"{key}.evidence", source),
+        evidence=check_evidence(raw.get("evidence"), f"{key}.evidence", source),
     )  # fmt: skip
 
 
@@ -277,7 +227,7 @@ def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> Esca
         actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
         value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
         p_per_round=_number(raw.get("p_per_round"), f"{key}.p_per_round", 0.0, 1.0), after_round=after,
-        evidence=_evidence(raw.get("evidence"), f"{key}.evidence", source),
+        evidence=check_evidence(raw.get("evidence"), f"{key}.evidence", source),
     )  # fmt: skip
     return spec if raw.get("enabled", False) else None  # a described but disabled move is still checked
 
