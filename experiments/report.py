@@ -18,15 +18,12 @@ from experiments.html import write_page
 from experiments.report_actors import actors_sections
 from experiments.report_common import ReportData
 from experiments.report_outcomes import outcomes_section
-from experiments.report_replay import replay_section
+from experiments.report_replay_page import replay_section
 from experiments.report_text import plain_words_section
 from experiments.runfolder import RunFolder
 from sim.errors import ConfigError
 
-__all__ = ["REPORT_MODES", "cli", "report_wanted", "write_report"]
-
-#: Values of the ``report`` config key.
-REPORT_MODES = ("auto", True, False)
+__all__ = ["cli", "report_wanted", "write_report"]
 
 
 def report_wanted(mode: object, *, multirun: bool) -> bool:
