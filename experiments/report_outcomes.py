@@ -129,19 +129,21 @@ def utility_figure(data: ReportData) -> go.Figure:
 
 
 def rounds_figure(data: ReportData) -> go.Figure:
-    """How many rounds the runs lasted, stacked by how they ended."""
+    """How many rounds the runs lasted, stacked by how they ended (0: ended before the first round)."""
     fig, deadline = go.Figure(), data.scenario.deadline
-    rounds = np.arange(1, deadline + 1)
+    first = 0 if (data.results["round"] == 0).any() else 1
+    rounds = np.arange(first, deadline + 1)
     for outcome in OUTCOMES:
         played = data.results.loc[data.results["outcome"] == outcome, "round"].to_numpy()
         if played.size:
             colour, pattern = OUTCOME_STYLE[outcome]
-            fig.add_bar(x=rounds, y=np.bincount(played, minlength=deadline + 1)[1:], name=outcome,
+            fig.add_bar(x=rounds, y=np.bincount(played, minlength=deadline + 1)[first:], name=outcome,
                         marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#1b1b1b"}},
                         hovertemplate=f"{outcome} after %{{x}} rounds: %{{y}} runs<extra></extra>")  # fmt: skip
     fig.update_layout(**LAYOUT, barmode="stack", height=380, legend_traceorder="normal", margin={"t": 100, "b": 60},
                       title={"text": f"When the talks ended (deadline: {deadline} rounds)", "x": 0})  # fmt: skip
-    fig.update_xaxes(title="rounds played", dtick=2, fixedrange=True)
+    title = "rounds played (0: ended before the first round)" if first == 0 else "rounds played"
+    fig.update_xaxes(title=title, dtick=2, tick0=0, fixedrange=True)
     fig.update_yaxes(title="runs", fixedrange=True)
     return fig
 

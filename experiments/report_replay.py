@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from experiments.report_common import ReportData, esc, issue_strips
 from experiments.report_network import NetworkLayout, network_static, node_frame, node_style
 
-__all__ = ["Replay", "load_replay", "replay_base", "replay_figure", "starting_replay"]
+__all__ = ["Replay", "load_replay", "no_rounds", "replay_base", "replay_figure", "starting_replay"]
 
 #: What each state after a round means, in words.
 STATES = {
@@ -68,11 +68,18 @@ def load_replay(data: ReportData, replication: int) -> Replay:
 
 
 def starting_replay(data: ReportData) -> Replay:
-    """The starting positions as a one-round replay, for runs without a round log (``record=0``)."""
+    """The starting positions as a one-round replay, for runs without logged rounds (see :func:`no_rounds`)."""
     n, m = len(data.scenario.actors), len(data.scenario.issues)
     ideals = np.array([a.ideal for a in data.scenario.actors])[None]
     return Replay(replication=-1, positions=ideals, proposal=np.full((1, m), np.nan), accepted=np.zeros((1, n), bool),
                   proposer=("none",), state=("ongoing",))  # fmt: skip
+
+
+def no_rounds(data: ReportData) -> str:
+    """Why no round can be replayed: none was played, or the run kept no round log."""
+    if (data.results["round"] == 0).all():
+        return "no round was played: the veto parties' red lines leave no deal possible"
+    return "this run kept no round log: record=0"
 
 
 def _answer(replay: Replay, t: int, i: int, name: str) -> str:
@@ -86,6 +93,8 @@ def _answer(replay: Replay, t: int, i: int, name: str) -> str:
 def _title(data: ReportData, replay: Replay, t: int) -> str:
     labels = {a.name: esc(a.label) for a in data.scenario.actors}
     who = replay.proposer[t]
+    if replay.replication < 0:
+        return f"<b>Starting positions</b> · {no_rounds(data)}"
     head = f"<b>Round {t + 1} of {replay.rounds}</b>"
     if who == "none":
         return f"{head} · no package on the table: positions move by influence only<br>{STATES[replay.state[t]]}"

@@ -10,7 +10,7 @@ from plotly.io.json import to_json_plotly
 
 from experiments.html import Section
 from experiments.report_common import OUTCOMES, ReportData, esc, quote_text
-from experiments.report_replay import Replay, load_replay, replay_base, replay_figure, starting_replay
+from experiments.report_replay import Replay, load_replay, no_rounds, replay_base, replay_figure, starting_replay
 
 __all__ = ["SCRIPT", "offered_replications", "replay_section"]
 
@@ -57,7 +57,7 @@ _CSS = """<style>
 
 def _option(data: ReportData, replay: Replay) -> str:
     if replay.replication < 0:
-        return '<option value="-1">starting positions (this run kept no round log: record=0)</option>'
+        return f'<option value="-1">starting positions ({no_rounds(data)})</option>'
     row = data.results.set_index("replication").loc[replay.replication]
     text = f"replication {replay.replication}: {row['outcome']} after {int(row['round'])} rounds"
     return f'<option value="{replay.replication}">{esc(text)}</option>'

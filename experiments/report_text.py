@@ -8,7 +8,7 @@ from experiments.html import Section
 from experiments.outputs import wilson_interval
 from experiments.report_actors import range_words, red_line_words, value_words
 from experiments.report_common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
-from sim.spec import ActorSpec, IssueSpec
+from sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
 __all__ = [
     "headline",
@@ -16,10 +16,12 @@ __all__ = [
     "outcome_sentence",
     "plain_words",
     "plain_words_section",
+    "red_line_conflicts",
     "red_line_sentences",
 ]
 
 _TOL = 1e-6  # of an issue's span: a term this close to a bound sits on it
+_TIE = 1e-12  # the engine's slack when it compares red lines
 
 
 def _interval(count: int, n: int) -> str:
@@ -44,21 +46,47 @@ def headline(data: ReportData) -> str:
     )
 
 
+def red_line_conflicts(scenario: ScenarioSpec) -> list[str]:
+    """Per issue on which the veto parties' red lines leave no common value: whose red lines clash, in words.
+
+    On each issue the feasible range runs from the highest of the veto parties' ``min`` to the lowest of their
+    ``max``; the engine ends every replication in breakdown before the first round when one is empty.
+    """
+    veto, clashes = [a for a in scenario.actors if a.veto], []
+    for k, issue in enumerate(scenario.issues):
+        low = max((a.red_low[k] for a in veto), default=issue.low)
+        high = min((a.red_high[k] for a in veto), default=issue.high)
+        if low <= high + _TIE:
+            continue
+        floors = [f"{a.label}'s red line demands at least {value_words(a.red_low[k], issue)}"
+                  for a in veto if a.red_low[k] > high + _TIE]  # fmt: skip
+        caps = [f"{a.label}'s allows at most {value_words(a.red_high[k], issue)}"
+                for a in veto if a.red_high[k] < low - _TIE]  # fmt: skip
+        clashes.append(f"on {issue.label}, {' and '.join(floors)}, but {' and '.join(caps)}")
+    return clashes
+
+
 def outcome_sentence(data: ReportData) -> str:
     """What became of the runs that did not agree, and what each way of failing means."""
     n, scenario = len(data.results), data.scenario
     counts = data.results["outcome"].astype(str).value_counts()
     mover = scenario.actors[scenario.actor_index(scenario.escalation.actor)].label if scenario.escalation else ""
+    clashes = red_line_conflicts(scenario)
     reasons = {
         "breakdown": "broke down: a veto party's best reachable deal had become worth less to it than no deal",
         "stalemate": f"ended in stalemate at the {scenario.deadline}-round deadline",
         "escalation": f"ended in escalation: {mover} moved unilaterally over another party's red line",
     }
+    if clashes:
+        reasons["breakdown"] = (
+            "broke down before the first round, because the veto parties' red lines leave no deal possible: "
+            + "; ".join(clashes)
+        )
     failed = [o for o in OUTCOMES[1:] if counts.get(o, 0)]
     never = [o for o in OUTCOMES[1:] if not counts.get(o, 0)]
     parts = [f"{int(counts[o]):,} ({counts[o] / n:.1%}; {_interval(int(counts[o]), n)}) {reasons[o]}" for o in failed]
     if len(failed) == 1:
-        text = f"The other {parts[0]}."
+        text = f"{'All' if data.agreed.empty else 'The other'} {parts[0]}."
     elif failed:
         text = f"Of the other {n - len(data.agreed):,}, " + "; ".join(parts) + "."
     else:
@@ -160,10 +188,10 @@ def _utility_sentence(data: ReportData) -> str:
     parts = [f"{a.label} {data.results[f'utility.{a.name}'].mean():.2f} against {a.reservation:.2f}"
              for a in data.scenario.actors]  # fmt: skip
     best, worst = max(gains, key=gains.get), min(gains, key=gains.get)
-    return (
-        f"On average over all runs, each party's utility against what no deal is worth to it: {'; '.join(parts)}. "
-        f"{best} gained most ({gains[best]:+.2f}), {worst} least ({gains[worst]:+.2f})."
-    )
+    lead = f"On average over all runs, each party's utility against what no deal is worth to it: {'; '.join(parts)}."
+    if data.agreed.empty:
+        return f"{lead} Without an agreement, every party got exactly what no deal is worth to it."
+    return f"{lead} {best} gained most ({gains[best]:+.2f}), {worst} least ({gains[worst]:+.2f})."
 
 
 def _below_reservation(data: ReportData) -> str:

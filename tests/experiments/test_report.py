@@ -22,6 +22,7 @@ CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rou
 EVIL_ACTOR = "<script>window.__pwned=1</script>"
 EVIL_LOW = "<script>window.__pwned=2</script>"
 EVIL_QUOTE = "judgment: <img src=x onerror=window.__pwned=3>"
+CONFIGS = "{configs}"  # replaced by the folder of the scenarios written by _scenarios
 RUNS = {
     "baseline": ["replications=200"],
     "big": ["replications=1000"],  # the issue's size budget: the baseline with 1,000 replications
@@ -31,7 +32,21 @@ RUNS = {
         f'scenario.actors.us.evidence.profile="{EVIL_QUOTE}"',
     ],
     "quiet": ["replications=50", "protocol=influence_only", "record=0"],  # no agreement, no round log
+    "no_deal": ["--config-dir", CONFIGS, "scenario=no_common_ground", "replications=50"],  # red lines clash
 }  # fmt: skip
+#: Russia's new red line on territory (at least 0.5) clashes with Ukraine's (at most 0): no deal is possible.
+NO_COMMON_GROUND = """\
+defaults:
+  - baseline
+  - _self_
+name: no_common_ground
+actors:
+  russia:
+    red_lines:
+      territory_ceded: {min: 0.5}
+    evidence:
+      red_lines.territory_ceded: "judgment: a test of red lines that leave no deal"
+"""
 RENDERED = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(div => {
   const svg = div.querySelector('.main-svg'); const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
   return {svgs: div.querySelectorAll('.main-svg').length, width: box.width, height: box.height,
@@ -44,9 +59,18 @@ ALL_DRAWN = f"""() => {{
 TITLE = "#negsim-replay .gtitle"
 
 
-def _run(name: str, root: Path) -> Path:
+def _scenarios(root: Path) -> Path:
+    """A ``--config-dir`` with a scenario whose red lines leave no deal."""
+    folder = root / "configs"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "no_common_ground.yaml").write_text(NO_COMMON_GROUND, encoding="utf-8")
+    return folder
+
+
+def _run(name: str, root: Path, configs: Path) -> Path:
     folder = root / name
-    done = run_negsim([*RUNS[name], "progress=false", f"hydra.run.dir={folder}"], cwd=ROOT)
+    args = [str(configs) if arg == CONFIGS else arg for arg in RUNS[name]]
+    done = run_negsim([*args, "progress=false", f"hydra.run.dir={folder}"], cwd=ROOT)
     assert done.returncode == 0, done.stderr
     (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
     return folder
@@ -56,8 +80,9 @@ def _run(name: str, root: Path) -> Path:
 def runs(tmp_path_factory) -> dict[str, Path]:
     """Every run this module reads, made at once through the real ``negsim`` command."""
     root = tmp_path_factory.mktemp("report")
+    configs = _scenarios(root)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(_run, name, root) for name in RUNS}
+        futures = {name: pool.submit(_run, name, root, configs) for name in RUNS}
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -151,6 +176,28 @@ def test_a_run_without_agreements_or_round_log_still_reports(runs):
     with open_page(folder / "report.html") as (page, errors):
         page.wait_for_function(ALL_DRAWN)
         assert "starting positions" in page.locator("#negsim-replication").text_content()
+        assert errors == []
+
+
+def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
+    folder = runs["no_deal"]
+    results = pd.read_parquet(folder / "results.parquet")
+    assert (results["outcome"] == "breakdown").all() and (results["round"] == 0).all()
+    assert pd.read_parquet(folder / "rounds.parquet").empty
+    text = _page_text(folder)
+    assert (
+        "All 50 (100.0%; 95% interval 92.9%–100.0%) broke down before the first round, because the veto parties' "
+        "red lines leave no deal possible: on Territory ceded to Russia, Russia's red line demands at least 0.50, "
+        "but Ukraine's allows at most 0.00 (None)."
+    ) in text
+    assert "best reachable deal" not in text and "record=0" not in text
+    with open_page(folder / "report.html") as (page, errors):
+        page.wait_for_function(ALL_DRAWN)
+        assert "no round was played" in page.locator("#negsim-replication").text_content()
+        assert page.locator(TITLE).text_content().startswith("Starting positions · no round was played")
+        bars = page.evaluate("document.getElementById('negsim-rounds')._fullData"
+                             ".map(t => [t.name, Number(t.x[0]), Number(t.y[0])])")  # fmt: skip
+        assert bars == [["breakdown", 0, 50]]
         assert errors == []
 
 
