@@ -11,6 +11,7 @@ from experiments.report_common import OUTCOMES, REFERENCES, ReportData, esc, evi
 from sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
 __all__ = [
+    "below_reservation",
     "headline",
     "linkage_sentences",
     "outcome_sentence",
@@ -22,6 +23,7 @@ __all__ = [
 
 _TOL = 1e-6  # of an issue's span: a term this close to a bound sits on it
 _TIE = 1e-12  # the engine's slack when it compares red lines
+_SHORT = 1e-9  # a realised utility this far below the reservation value counts as below it
 
 
 def _interval(count: int, n: int) -> str:
@@ -194,14 +196,21 @@ def _utility_sentence(data: ReportData) -> str:
     return f"{lead} {best} gained most ({gains[best]:+.2f}), {worst} least ({gains[worst]:+.2f})."
 
 
-def _below_reservation(data: ReportData) -> str:
-    """Parties without a veto that some agreements left worse off than no deal."""
+def below_reservation(data: ReportData) -> str:
+    """Every party, veto or not, that some agreements left worse off than no deal (``""``: none did).
+
+    A party without a veto can be outvoted into such a deal; a veto party accepts only deals whose true value,
+    discounted for the delay, reaches its reservation value, so for it this would point to a fault.
+    """
     parts = []
-    for actor in (a for a in data.scenario.actors if not a.veto):
-        below = int((data.agreed[f"utility.{actor.name}"] < actor.reservation).sum())
+    for actor in data.scenario.actors:
+        below = int((data.agreed[f"utility.{actor.name}"] < actor.reservation - _SHORT).sum())
         if below:
-            parts.append(f"{actor.label} (no veto) in {below:,} of the {len(data.agreed):,} agreements")
-    return f"Some agreements left a party worse off than no deal: {'; '.join(parts)}." if parts else ""
+            why = "a veto party, which should accept no such deal" if actor.veto else "no veto: its yes was not needed"
+            parts.append(f"{actor.label} ({why}) in {below:,} of the {len(data.agreed):,} agreements")
+    if parts:
+        return f"Some agreements left a party worse off than no deal: {'; '.join(parts)}."
+    return "No agreement left any party worse off than no deal." if len(data.agreed) else ""
 
 
 def plain_words(data: ReportData) -> dict[str, list[str]]:
@@ -218,7 +227,7 @@ def plain_words(data: ReportData) -> dict[str, list[str]]:
         "outcome": [headline(data), outcome_sentence(data)],
         "terms": _terms_items(data) if len(data.agreed) else [],
         "bounds": bounds,
-        "parties": [p for p in (_utility_sentence(data), _below_reservation(data), caveat) if p],
+        "parties": [p for p in (_utility_sentence(data), below_reservation(data), caveat) if p],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import shutil
@@ -16,6 +17,9 @@ from browser import open_page
 from conftest import ROOT, run_negsim
 
 from experiments.outputs import wilson_interval
+from experiments.report_common import ReportData
+from experiments.report_text import below_reservation
+from experiments.runfolder import RunFolder
 
 REPORT = Path(sys.executable).with_name("negsim-report")
 CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rounds
@@ -199,6 +203,19 @@ def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
                              ".map(t => [t.name, Number(t.x[0]), Number(t.y[0])])")  # fmt: skip
         assert bars == [["breakdown", 0, 50]]
         assert errors == []
+
+
+def test_agreements_below_a_reservation_value_are_reported_for_every_party(runs):
+    data = ReportData.load(RunFolder.open(runs["baseline"]))
+    assert below_reservation(data).startswith(("No agreement left", "Some agreements left"))
+    assert "Russia" not in below_reservation(data) and "Ukraine" not in below_reservation(data)
+    results = data.results.copy()
+    first = results.index[results["outcome"] == "agreement"][:3]
+    results.loc[first, "utility.russia"] = 0.0  # a veto party signing a deal worth less than no deal
+    text = below_reservation(dataclasses.replace(data, results=results))
+    assert (
+        f"Russia (a veto party, which should accept no such deal) in 3 of the {len(data.agreed):,} agreements" in text
+    )
 
 
 def test_negsim_report_rebuilds_the_report(runs, tmp_path):
