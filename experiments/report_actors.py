@@ -85,8 +85,8 @@ def _actor_traces(data: ReportData, fig: go.Figure) -> None:
             fig.add_scatter(
                 x=[actor.ideal[k]], y=[lane], mode="markers", name=esc(actor.label), legendgroup=actor.name,
                 showlegend=first, marker={"color": colour, "size": 12 + 36 * actor.salience[k], "line_width": 1},
-                hovertemplate=f"<b>{esc(actor.label)}</b>: ideal %{{x:.2f}}, salience {actor.salience[k]:.0%}"
-                f"<br>{quote}<extra></extra>", row=k + 1, col=1,
+                hoverinfo="text", hovertext=f"<b>{esc(actor.label)}</b>: ideal {actor.ideal[k]:.2f}, salience "
+                f"{actor.salience[k]:.0%}<br>{quote}", row=k + 1, col=1,
             )  # fmt: skip
 
 

@@ -77,7 +77,7 @@ def _terms_panel(data: ReportData, fig: go.Figure, k: int, row: int, col: int) -
         for bound in {actor.red_low[k], actor.red_high[k]} - {issue.low, issue.high}:
             style = {"line": {"color": data.colours[actor.name], "dash": "dashdot", "width": 3}}
             _vline(fig, bound, top, row, col, showlegend=False, **style, legendgroup=actor.name,
-                   hovertemplate=esc(f"{actor.label}'s red line: {words}") + "<extra></extra>")  # fmt: skip
+                   hoverinfo="text", hovertext=esc(f"{actor.label}'s red line: {words}"))  # fmt: skip
     fig.update_xaxes(range=[issue.low, issue.high], fixedrange=True, tickfont={"size": 12}, row=row, col=col)
     fig.update_yaxes(range=[0, top], fixedrange=True, title={"text": "agreements", "font": {"size": 13}},
                      row=row, col=col)  # fmt: skip

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from browser import open_page
-from conftest import ROOT, run_negsim
+from conftest import BASELINE, ROOT, run_negsim
 
 from experiments.outputs import wilson_interval
 from experiments.report_common import ReportData
@@ -26,13 +27,15 @@ CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rou
 EVIL_ACTOR = "<script>window.__pwned=1</script>"
 EVIL_LOW = "<script>window.__pwned=2</script>"
 EVIL_QUOTE = "judgment: <img src=x onerror=window.__pwned=3>"
+EVIL_NAME = "<img src=x onerror=window.__pwned=4>"  # an actor's YAML key, which is also its label
+EVIL_ISSUE = "<b>bold</b> <i>issue</i>"  # an issue's YAML key and label: Plotly would render these tags
 CONFIGS = "{configs}"  # replaced by the folder of the scenarios written by _scenarios
 RUNS = {
     "baseline": ["replications=200"],
     "big": ["replications=1000"],  # the issue's size budget: the baseline with 1,000 replications
     "evil": [
-        "replications=50", f'scenario.actors.russia.label="{EVIL_ACTOR}"',
-        f'scenario.issues.territory_ceded.low_label="{EVIL_LOW}"',
+        "--config-dir", CONFIGS, "scenario=evil_names", "replications=50",
+        f'scenario.actors.russia.label="{EVIL_ACTOR}"', f'scenario.issues.territory_ceded.low_label="{EVIL_LOW}"',
         f'scenario.actors.us.evidence.profile="{EVIL_QUOTE}"',
     ],
     "quiet": ["replications=50", "protocol=influence_only", "record=0"],  # no agreement, no round log
@@ -61,13 +64,36 @@ ALL_DRAWN = f"""() => {{
   return plots.length === {CHARTS} && Array.from(plots).every(div => div.querySelector('.main-svg g.trace'));
 }}"""
 TITLE = "#negsim-replay .gtitle"
+#: Every figure as JSON, the replay's frames included; legend groups are ids that are never shown, so left out.
+FIGURES = """() => JSON.stringify([
+  ...Array.from(document.querySelectorAll('.js-plotly-plot')).map(div => [div.data, div.layout]),
+  JSON.parse(document.getElementById('negsim-replay-data').textContent),
+], (key, value) => key === 'legendgroup' ? undefined : value)"""
+
+
+def _rename(node: object, old: str, new: str) -> object:
+    """``node`` with every key, value and evidence key ``ideal.OLD`` that names ``old`` renamed to ``new``."""
+    if isinstance(node, dict):
+        keys = {k: new if k == old else k.replace(f".{old}", f".{new}") if k.endswith(f".{old}") else k for k in node}
+        return {keys[k]: _rename(v, old, new) for k, v in node.items()}
+    return new if node == old else node
 
 
 def _scenarios(root: Path) -> Path:
-    """A ``--config-dir`` with a scenario whose red lines leave no deal."""
+    """A ``--config-dir`` with two scenarios: red lines that leave no deal, and hostile YAML keys.
+
+    ``evil_names`` is the baseline with the European allies and the election timing renamed to
+    ``EVIL_NAME`` and ``EVIL_ISSUE`` and their labels dropped, so the keys are shown as labels.
+    """
     folder = root / "configs"
     (folder / "scenario").mkdir(parents=True)
     (folder / "scenario" / "no_common_ground.yaml").write_text(NO_COMMON_GROUND, encoding="utf-8")
+    raw = _rename(_rename(yaml.safe_load(BASELINE.read_text(encoding="utf-8")), "europe", EVIL_NAME),
+                  "election_timing", EVIL_ISSUE)  # fmt: skip
+    del raw["actors"][EVIL_NAME]["label"], raw["issues"][EVIL_ISSUE]["label"]
+    raw["name"] = "evil_names"
+    text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+    (folder / "scenario" / "evil_names.yaml").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -136,14 +162,28 @@ def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
 
 def test_text_from_scenario_files_is_escaped_everywhere(runs):
     page_html = (runs["evil"] / "report.html").read_text(encoding="utf-8")
-    assert EVIL_ACTOR not in page_html and "<img src=x" not in page_html
+    assert EVIL_ACTOR not in page_html and "<img src=x" not in page_html and EVIL_ISSUE not in page_html
     with open_page(runs["evil"] / "report.html") as (page, errors):
         page.wait_for_function(ALL_DRAWN)
         assert page.evaluate("typeof window.__pwned") == "undefined"
-        assert EVIL_ACTOR in page.evaluate("document.body.innerText")  # cards, replay picker, plain words
-        svg_text = page.evaluate("Array.from(document.querySelectorAll('.main-svg text')).map(t => t.textContent)")
-        assert any(EVIL_ACTOR in t for t in svg_text), "actor label missing from the charts"
-        assert any(EVIL_LOW in t for t in svg_text), "issue end label missing from the charts"
+        body = page.evaluate("document.body.innerText")
+        for evil in (EVIL_ACTOR, EVIL_NAME, EVIL_ISSUE):  # cards, replay picker, plain words
+            assert evil in body
+        assert page.evaluate("document.querySelectorAll('img').length") == 0
+        figures = page.evaluate(FIGURES)
+        for raw in ("<script", "<img", "<b>bold", "<i>issue"):
+            assert raw not in figures, f"{raw} reaches Plotly unescaped"
+        actors, issue = (EVIL_ACTOR, EVIL_NAME), (EVIL_ISSUE, EVIL_LOW)
+        for (chart, part), texts in {
+            ("ideals", ".ytick text"): actors, ("ideals", ".legendtext"): actors, ("ideals", ".annotation-text"): issue,
+            ("replay", ".ytick text"): actors, ("replay", ".textpoint text"): actors,
+            ("replay", ".annotation-text"): issue, ("terms", ".legendtext"): actors[:1],
+            ("terms", ".annotation-text"): issue, ("utility", ".ytick text"): actors,
+        }.items():  # fmt: skip
+            shown = page.evaluate(f"Array.from(document.querySelectorAll('#negsim-{chart} {part}'))"
+                                  ".map(t => t.textContent).join(' | ')")  # fmt: skip
+            missing = [text for text in texts if text not in shown]
+            assert not missing, f"{chart} {part}: not shown as text: {missing}"
         assert errors == []
 
 
