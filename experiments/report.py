@@ -23,7 +23,7 @@ from experiments.report_text import plain_words_section
 from experiments.runfolder import RunFolder
 from sim.errors import ConfigError
 
-__all__ = ["cli", "report_wanted", "write_report"]
+__all__ = ["cli", "report_wanted", "sweep_hint", "write_report"]
 
 
 def report_wanted(mode: object, *, multirun: bool) -> bool:
@@ -61,6 +61,20 @@ def write_report(run_dir: Path) -> Path:
                       sections=sections, script=script)  # fmt: skip
 
 
+def sweep_hint(folder: Path) -> str:
+    """A hint when ``folder`` is a sweep (job folders ``0/``, ``1/``, ... holding ``summary.json``), else ``""``.
+
+    >>> sweep_hint(Path("/nonexistent"))
+    ''
+    """
+    jobs = sorted(
+        (int(p.name), p) for p in folder.glob("[0-9]*") if p.name.isdigit() and (p / "summary.json").is_file()
+    )
+    if not jobs:
+        return ""
+    return f"; this is a sweep folder: pass one of its job folders, such as {jobs[0][1]}"
+
+
 def cli(argv: list[str] | None = None) -> None:
     """``negsim-report RUN_DIR``: rebuild a run's ``report.html``; exit 2 with one line if it is not a run."""
     parser = argparse.ArgumentParser(
@@ -71,6 +85,7 @@ def cli(argv: list[str] | None = None) -> None:
     try:
         path = write_report(args.run_dir)
     except (OSError, ConfigError, yaml.YAMLError, json.JSONDecodeError) as error:
-        print(f"negsim-report: error: {error}", file=sys.stderr)
+        hint = sweep_hint(args.run_dir) if isinstance(error, FileNotFoundError) else ""
+        print(f"negsim-report: error: {error}{hint}", file=sys.stderr)
         sys.exit(2)
     print(path)

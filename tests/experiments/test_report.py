@@ -279,6 +279,19 @@ def test_negsim_report_on_a_folder_that_is_not_a_run_exits_2(runs, tmp_path, mis
     assert done.stderr.startswith(f"negsim-report: error: {folder}: not a finished negsim run")
 
 
+def test_negsim_report_on_a_sweep_folder_points_to_a_job_folder(runs, tmp_path):
+    sweep = tmp_path / "sweep"
+    for job in ("0", "1", "10"):
+        (sweep / job).mkdir(parents=True)
+        shutil.copy(runs["baseline"] / "summary.json", sweep / job)
+    done = subprocess.run([str(REPORT), str(sweep)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        f"negsim-report: error: {sweep}: not a finished negsim run (no config.yaml); this is a sweep folder: "
+        f"pass one of its job folders, such as {sweep / '0'}\n"
+    )
+
+
 def test_a_bad_report_setting_exits_2_before_running(tmp_path):
     done = run_negsim(["report=maybe", "replications=10", f"hydra.run.dir={tmp_path / 'run'}"], cwd=ROOT)
     assert done.returncode == 2
