@@ -36,7 +36,9 @@ class SweepReport(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         from experiments.sweep import start_sweep
+        from experiments.sweep_check import check_sweep
 
+        check_sweep(config)
         start_sweep(config)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:

@@ -148,3 +148,13 @@ def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
     done = sweep(folder, "seed=1,2", "replications=50")
     assert sorted(pd.read_parquet(folder / "sweep.parquet")["job"].unique()) == [0, 1]
     assert "sweep of 2 jobs" in done.stdout and "2/2 jobs done" in done.stderr
+
+
+def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
+    folder = tmp_path / "bad"
+    done = run_negsim(["-m", "scenario.actors.russia.capability=0.5,-1", "scenario=baseline,us_pressure",
+                       "replications=50", f"hydra.sweep.dir={folder}"], cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "scenario.actors.russia.capability=-1" in lines[0] and "allowed:" in lines[0]
+    assert not any(folder.glob("*/results.parquet"))
