@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from experiments.outputs import RUN_FILES, wilson_interval, write_atomic
+from experiments.outputs import RUN_FILES, write_atomic
 
 __all__ = ["SweepJob", "aggregate_sweep", "find_jobs", "parameter_values"]
 
@@ -73,22 +73,24 @@ def _schema(jobs: list[SweepJob], params: dict[str, list]) -> pa.Schema:
     return pa.schema(fields + list(seen.values()), metadata=None)
 
 
+def _cell(job: SweepJob, params: dict, index: int) -> dict:
+    """One job's parameters and headline numbers, taken from the ``summary.json`` it wrote."""
+    summary = job.summary()
+    rate = summary["agreement_rate"]
+    cell = {key: values[index] for key, values in params.items()}
+    cell |= {"job": job.number, "overrides": " ".join(job.overrides), "replications": summary["replications"],
+             "agreement_rate": rate["estimate"], "agreement_low": rate["low"], "agreement_high": rate["high"],
+             "mean_rounds": summary["mean_rounds"]}  # fmt: skip
+    cell |= {f"share.{outcome}": share for outcome, share in summary["outcome_shares"].items()}
+    cell |= {f"terms.{i}": math.nan if v is None else v for i, v in summary["mean_terms"].items()}
+    cell |= {f"utility.{a}": v for a, v in summary["mean_utility"].items()}
+    return cell
+
+
 def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int) -> tuple[pa.Table, dict]:
     frame = pd.read_parquet(job.folder / "results.parquet")
     frame["outcome"] = frame["outcome"].astype(str)
-    agreed = frame["outcome"] == "agreement"
-    low, high = wilson_interval(int(agreed.sum()), len(frame))
-    cell = {key: values[index] for key, values in params.items()}
-    cell |= {"job": job.number, "overrides": " ".join(job.overrides), "replications": len(frame),
-             "agreement_rate": float(agreed.mean()), "agreement_low": low, "agreement_high": high,
-             "mean_rounds": float(frame["round"].mean())}  # fmt: skip
-    for outcome in ("agreement", "breakdown", "stalemate", "escalation"):
-        cell[f"share.{outcome}"] = float((frame["outcome"] == outcome).mean())
-    for name in frame.columns:
-        if name.startswith("terms."):
-            cell[name] = float(frame.loc[agreed, name].mean()) if agreed.any() else math.nan
-        elif name.startswith("utility."):
-            cell[name] = float(frame[name].mean())
+    cell = _cell(job, params, index)
     n = len(frame)
     columns = {}
     for field in schema:
