@@ -48,10 +48,18 @@ def find_jobs(sweep_dir: Path) -> list[SweepJob]:
     return sorted(jobs, key=lambda job: job.number)
 
 
+def _plain(value):
+    """A swept value as tables and charts hold it: true/false as Hydra spells them, so they read as categories."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 def parameter_values(jobs: list[SweepJob]) -> dict[str, list]:
-    """Each override key's typed value in every job (``None`` where a job lacks it)."""
+    """Each override key's typed value in every job (``None`` where a job lacks it).
+
+    Booleans become the words ``true`` and ``false``: a switch is a category, not a number.
+    """
     parser = OverridesParser.create()
-    parsed = [{o.key_or_group: o.value() for o in parser.parse_overrides(list(job.overrides))} for job in jobs]
+    parsed = [{o.key_or_group: _plain(o.value()) for o in parser.parse_overrides(list(job.overrides))} for job in jobs]
     keys = list(dict.fromkeys(key for job in parsed for key in job))
     return {key: [job.get(key) for job in parsed] for key in keys}
 
@@ -63,8 +71,8 @@ def _column(values: list) -> pa.Array:
     return pa.array([None if v is None else str(v) for v in values], pa.string())
 
 
-def _schema(jobs: list[SweepJob], params: dict[str, list]) -> pa.Schema:
-    fields = [pa.field(key, _column(values).type) for key, values in params.items()]
+def _schema(jobs: list[SweepJob], columns: dict[str, pa.Array]) -> pa.Schema:
+    fields = [pa.field(key, column.type) for key, column in columns.items()]
     fields.append(pa.field("job", pa.int64()))
     seen: dict[str, pa.Field] = {}
     for job in jobs:
@@ -87,16 +95,16 @@ def _cell(job: SweepJob, params: dict, index: int) -> dict:
     return cell
 
 
-def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int) -> tuple[pa.Table, dict]:
+def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int,
+               swept: dict[str, pa.Array]) -> tuple[pa.Table, dict]:  # fmt: skip
     frame = pd.read_parquet(job.folder / "results.parquet")
     frame["outcome"] = frame["outcome"].astype(str)
     cell = _cell(job, params, index)
     n = len(frame)
     columns = {}
     for field in schema:
-        if field.name in params:
-            columns[field.name] = pa.array([cell[field.name]] * n, field.type) if cell[field.name] is not None \
-                else pa.nulls(n, field.type)  # fmt: skip
+        if field.name in swept:
+            columns[field.name] = pa.repeat(swept[field.name][index], n)  # the job's value, typed as its column
         elif field.name == "job":
             columns["job"] = pa.array(np.full(n, job.number, np.int64))
         elif field.name in frame.columns:
@@ -126,14 +134,15 @@ def aggregate_sweep(sweep_dir: Path, *, jobs: int | None = None) -> tuple[Path, 
     if not done:
         raise FileNotFoundError(f"{sweep_dir}: no finished job folders (N/results.parquet with N/summary.json)")
     params = parameter_values(done)
-    schema = _schema(done, params)
+    swept = {key: _column(values) for key, values in params.items()}
+    schema = _schema(done, swept)
     cells = []
     target = sweep_dir / "sweep.parquet"
 
     def write(path: Path) -> None:
         with pq.ParquetWriter(path, schema) as writer:
             for index, job in enumerate(done):
-                table, cell = _job_table(job, schema, params, index)
+                table, cell = _job_table(job, schema, params, index, swept)
                 writer.write_table(table)
                 cells.append(cell)
 

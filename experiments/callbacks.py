@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,22 @@ class SweepReport(Callback):
         start_sweep(config)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from experiments.sweep import report_sweep
+        """Write the sweep's table and page; if that fails, say so and exit 1.
 
-        print(report_sweep(Path(config.hydra.sweep.dir)), flush=True)
+        Hydra turns an exception in a callback into a warning and exits 0, which
+        would leave an older ``sweep.html`` in place looking current. So a
+        failure removes the sweep-level files and ends the command with status 1
+        (``SystemExit`` passes through Hydra's callback guard).
+        """
+        from experiments.sweep import SWEEP_FILES, report_sweep
+
+        folder = Path(config.hydra.sweep.dir)
+        try:
+            print(report_sweep(folder), flush=True)
+        except Exception as error:
+            for name in SWEEP_FILES:
+                (folder / name).unlink(missing_ok=True)
+            print(f"negsim: error: {folder}: the sweep's jobs finished, but its table and charts could not be "
+                  f"written ({type(error).__name__}: {error}); rebuild them with negsim-aggregate {folder}",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            raise SystemExit(1) from error

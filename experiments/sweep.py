@@ -17,9 +17,11 @@ from experiments.aggregate import aggregate_sweep
 from experiments.outputs import write_atomic
 from experiments.sweep_charts import write_sweep_page
 
-__all__ = ["cli", "count_jobs", "job_progress", "report_sweep", "start_sweep", "sweep_name"]
+__all__ = ["SWEEP_FILES", "cli", "count_jobs", "job_progress", "report_sweep", "start_sweep", "sweep_name"]
 
 STATE = ".negsim-sweep.json"
+#: What a sweep writes into its folder when it ends (besides the job folders).
+SWEEP_FILES = ("sweep.parquet", "sweep.html", "comparison.html", "comparison.csv")
 #: Settings that never change a sweep's results, so resuming may change them.
 _UNHASHED = re.compile(
     r"^[+~]*(rerun=|progress=|report=|hydra/launcher=|hydra\.launcher\.|hydra\.sweep\.|hydra\.verbose=)"

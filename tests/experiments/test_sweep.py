@@ -158,3 +158,34 @@ def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "scenario.actors.russia.capability=-1" in lines[0] and "allowed:" in lines[0]
     assert not any(folder.glob("*/results.parquet"))
+
+
+def test_true_false_overrides_are_swept_as_categories(tmp_path):
+    """Switches (report, progress, escalation on/off) used to break the end-of-sweep table (ArrowTypeError)."""
+    folder = tmp_path / "switches"
+    done = sweep(folder, "scenario.escalation.enabled=true,false", "report=false", "progress=false",
+                 "replications=50")  # fmt: skip
+    table = pd.read_parquet(folder / "sweep.parquet")
+    jobs = table.groupby("job")[["scenario.escalation.enabled", "report", "progress"]].first()
+    assert jobs.to_dict("list") == {"scenario.escalation.enabled": ["true", "false"], "report": ["false"] * 2,
+                                    "progress": ["false"] * 2}  # fmt: skip
+    assert (folder / "sweep.html").is_file() and "sweep of 2 jobs" in done.stdout
+    (folder / "sweep.parquet").unlink()
+    again = subprocess.run([str(NEGSIM.with_name("negsim-aggregate")), str(folder)], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert len(pd.read_parquet(folder / "sweep.parquet")) == 100
+
+
+def test_a_failed_sweep_report_exits_1_and_leaves_no_stale_page(tmp_path, capsys):
+    from experiments.callbacks import SweepReport
+
+    (tmp_path / "0" / ".hydra").mkdir(parents=True)
+    (tmp_path / "0" / ".hydra" / "overrides.yaml").write_text("- seed=1\n")  # a job that never finished
+    (tmp_path / "sweep.html").write_text("<html>an older sweep</html>")
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}})
+    with pytest.raises(SystemExit) as stop:
+        SweepReport().on_multirun_end(config)
+    assert stop.value.code == 1
+    assert not (tmp_path / "sweep.html").exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("negsim: error:") and "negsim-aggregate" in err[0]
