@@ -11,7 +11,7 @@ from sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
 from sim.spec import ActorSpec
 
 if TYPE_CHECKING:
-    from sim.model import NegotiationModel
+    from agents.model import NegotiationModel
 
 __all__ = ["Mediator", "Negotiator"]
 

@@ -21,7 +21,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import yaml
 
-from sim.model import simulate
+from agents.model import simulate
 from sim.reference import simulate_reference
 from sim.runspec import build_run
 

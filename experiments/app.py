@@ -21,12 +21,12 @@ from omegaconf import DictConfig, OmegaConf
 
 import agents
 import sim
+from agents.model import simulate
 from experiments.console import Progress, format_summary
 from experiments.outputs import RUN_FILES, summarize, write_run
 from experiments.report import report_wanted, write_report
 from experiments.sweep import job_progress, sweep_name
 from sim.errors import ConfigError
-from sim.model import simulate
 from sim.runspec import build_run
 from sim.spec import RunSpec
 from sim.validate import locate_source

@@ -2,7 +2,7 @@
 
 It walks one replication at a time with scalar loops over actors and issues,
 written from the rules in DESIGN.md rather than from the vectorised kernels,
-and reads the same draw blocks as :class:`sim.model.NegotiationModel`. Slow by
+and reads the same draw blocks as :class:`agents.model.NegotiationModel`. Slow by
 design: use it in tests, not in runs.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.concession import aspirations, proposer_order
+from sim.concession import aspirations, proposer_order
 from sim.draws import RoundDraws, draw_round, spawn_generators
 from sim.outcomes import Outcome, RunResult
 from sim.spec import RunSpec, ScenarioSpec

@@ -13,10 +13,10 @@ from browser import open_page
 from conftest import BASELINE, NEGSIM, ROOT, compose_config, run_negsim
 from omegaconf import OmegaConf
 
+from agents.model import simulate
 from experiments.compare import compare_runs, config_diff, flatten
 from experiments.compare_page import collect
 from experiments.runfolder import RunFolder
-from sim.model import simulate
 from sim.runspec import build_run
 
 LIBRARY = sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))

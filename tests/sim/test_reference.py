@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from sim.model import simulate
+from agents.model import simulate
 from sim.reference import simulate_reference
 from sim.runspec import build_protocol, build_run
 from sim.spec import RunSpec

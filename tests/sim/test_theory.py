@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model import simulate
+from agents.model import simulate
 from sim.outcomes import Outcome
 from sim.runspec import build_protocol
 from sim.scenarios import split_the_pie

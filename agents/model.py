@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from agents.concession import aspirations, proposer_order
 from agents.negotiator import TIE, Mediator, Negotiator
+from sim.concession import aspirations, proposer_order
 from sim.draws import RoundDraws, draw_round, spawn_generators
 from sim.kernels import fj_step
 from sim.outcomes import Outcome, RoundLog, RunResult
