@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
-
-from agents.negotiator import TIE, Mediator, Negotiator
-from sim.concession import aspirations, proposer_order
-from sim.draws import RoundDraws, draw_round, spawn_generators
-from sim.kernels import fj_step
-from sim.outcomes import Outcome, RoundLog, RunResult
-from sim.spec import RunSpec
+from negsim.agents.negotiator import TIE, Mediator, Negotiator
+from negsim.sim.concession import aspirations, proposer_order
+from negsim.sim.draws import RoundDraws, draw_round, spawn_generators
+from negsim.sim.kernels import fj_step
+from negsim.sim.outcomes import Outcome, RoundLog, RunResult
+from negsim.sim.spec import RunSpec
 
 __all__ = ["NegotiationModel", "NegotiationState", "simulate"]
 

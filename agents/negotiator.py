@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-
-from sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
-from sim.spec import ActorSpec
+from negsim.sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
+from negsim.sim.spec import ActorSpec
 
 if TYPE_CHECKING:
-    from agents.model import NegotiationModel
+    from negsim.agents.model import NegotiationModel
 
 __all__ = ["Mediator", "Negotiator"]
 

@@ -20,10 +20,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import yaml
-
-from agents.model import simulate
-from sim.reference import simulate_reference
-from sim.runspec import build_run
+from negsim.agents.model import simulate
+from negsim.sim.reference import simulate_reference
+from negsim.sim.runspec import build_run
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL = 1_000_000
@@ -49,7 +48,7 @@ def per_replication_mesa(run):
     """The same Mesa model, one replication per model instance."""
     from dataclasses import replace
 
-    from sim.outcomes import RunResult
+    from negsim.sim.outcomes import RunResult
 
     results = [simulate(replace(run, replications=1, seed=run.seed + r)) for r in range(run.replications)]
     return RunResult(

@@ -13,8 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
-
-from experiments.outputs import RUN_FILES, write_atomic
+from negsim.experiments.outputs import RUN_FILES, write_atomic
 
 __all__ = ["SweepJob", "aggregate_sweep", "find_jobs", "parameter_values"]
 

@@ -17,19 +17,18 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import CompactHydraException
 from hydra.types import RunMode
+from negsim.agents.model import simulate
+from negsim.experiments.console import Progress, format_summary
+from negsim.experiments.outputs import RUN_FILES, summarize, write_run
+from negsim.experiments.report import report_wanted, write_report
+from negsim.experiments.sweep import job_progress, sweep_name
+from negsim.sim.errors import ConfigError
+from negsim.sim.runspec import build_run
+from negsim.sim.spec import RunSpec
+from negsim.sim.validate import locate_source
 from omegaconf import DictConfig, OmegaConf
 
-import agents
-import sim
-from agents.model import simulate
-from experiments.console import Progress, format_summary
-from experiments.outputs import RUN_FILES, summarize, write_run
-from experiments.report import report_wanted, write_report
-from experiments.sweep import job_progress, sweep_name
-from sim.errors import ConfigError
-from sim.runspec import build_run
-from sim.spec import RunSpec
-from sim.validate import locate_source
+from negsim import agents, sim
 
 __all__ = ["checked_run", "cli", "config_file_for", "fingerprint", "main", "run_config"]
 
@@ -159,7 +158,7 @@ def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec
         sys.exit(2)
 
 
-@hydra.main(version_base="1.3", config_path="pkg://configs", config_name="negsim")
+@hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
     """Run the composed scenario; bad input exits with status 2 and one line."""
     run = checked_run(cfg)

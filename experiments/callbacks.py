@@ -21,7 +21,7 @@ class CheckBeforeRun(Callback):
     """
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from experiments.app import checked_run
+        from negsim.experiments.app import checked_run
 
         task = OmegaConf.masked_copy(config, [key for key in config if key != "hydra"])
         checked_run(task, config.hydra)
@@ -36,8 +36,8 @@ class SweepReport(Callback):
     """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from experiments.sweep import start_sweep
-        from experiments.sweep_check import check_sweep
+        from negsim.experiments.sweep import start_sweep
+        from negsim.experiments.sweep_check import check_sweep
 
         check_sweep(config)
         start_sweep(config)
@@ -50,7 +50,7 @@ class SweepReport(Callback):
         failure removes the sweep-level files and ends the command with status 1
         (``SystemExit`` passes through Hydra's callback guard).
         """
-        from experiments.sweep import SWEEP_FILES, report_sweep
+        from negsim.experiments.sweep import SWEEP_FILES, report_sweep
 
         folder = Path(config.hydra.sweep.dir)
         try:

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from experiments.outputs import wilson_interval
-from experiments.runfolder import RunFolder
-from sim.draws import draw_layout
-from sim.outcomes import Outcome
+from negsim.experiments.outputs import wilson_interval
+from negsim.experiments.runfolder import RunFolder
+from negsim.sim.draws import draw_layout
+from negsim.sim.outcomes import Outcome
 
 __all__ = ["BOOTSTRAP", "OUTCOMES", "Comparison", "bootstrap_means", "compare_runs", "config_diff", "flatten"]
 

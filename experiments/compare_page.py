@@ -9,13 +9,12 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import yaml
+from negsim.experiments.aggregate import find_jobs
+from negsim.experiments.compare import OUTCOMES, Comparison, compare_runs
+from negsim.experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
+from negsim.experiments.outputs import write_atomic
+from negsim.experiments.runfolder import RunFolder
 from plotly.subplots import make_subplots
-
-from experiments.aggregate import find_jobs
-from experiments.compare import OUTCOMES, Comparison, compare_runs
-from experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
-from experiments.outputs import write_atomic
-from experiments.runfolder import RunFolder
 
 __all__ = ["cli", "collect", "format_comparison", "write_comparison"]
 

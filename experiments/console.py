@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from sim.spec import RunSpec
+from negsim.sim.spec import RunSpec
 
 __all__ = ["Progress", "format_summary"]
 

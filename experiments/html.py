@@ -8,9 +8,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from negsim.experiments.outputs import write_atomic
 from plotly.offline import get_plotlyjs
-
-from experiments.outputs import write_atomic
 
 __all__ = ["CHART_LAYOUT", "PALETTE", "Section", "actor_colours", "write_page"]
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-
-from sim.outcomes import Outcome, RunResult
-from sim.spec import RunSpec
-from sim.theory import compromise, nash_bargaining, weighted_median
+from negsim.sim.outcomes import Outcome, RunResult
+from negsim.sim.spec import RunSpec
+from negsim.sim.theory import compromise, nash_bargaining, weighted_median
 
 __all__ = ["references", "results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run"]
 

@@ -13,15 +13,14 @@ import sys
 from pathlib import Path
 
 import yaml
-
-from experiments.html import write_page
-from experiments.report_actors import actors_sections
-from experiments.report_common import ReportData
-from experiments.report_outcomes import outcomes_section
-from experiments.report_replay_page import replay_section
-from experiments.report_text import plain_words_section
-from experiments.runfolder import RunFolder
-from sim.errors import ConfigError
+from negsim.experiments.html import write_page
+from negsim.experiments.report_actors import actors_sections
+from negsim.experiments.report_common import ReportData
+from negsim.experiments.report_outcomes import outcomes_section
+from negsim.experiments.report_replay_page import replay_section
+from negsim.experiments.report_text import plain_words_section
+from negsim.experiments.runfolder import RunFolder
+from negsim.sim.errors import ConfigError
 
 __all__ = ["cli", "report_wanted", "sweep_hint", "write_report"]
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-
-from experiments.html import Section
-from experiments.report_common import (
+from negsim.experiments.html import Section
+from negsim.experiments.report_common import (
     REFERENCES,
     ReportData,
     esc,
@@ -15,7 +14,7 @@ from experiments.report_common import (
     red_line_segments,
     wrap,
 )
-from sim.spec import ActorSpec, IssueSpec
+from negsim.sim.spec import ActorSpec, IssueSpec
 
 __all__ = ["actors_sections", "ideal_points_figure", "range_words", "red_line_words", "value_words"]
 
@@ -34,7 +33,7 @@ _CSS = """<style>
 def value_words(value: float, issue: IssueSpec) -> str:
     """A value on ``issue``'s scale, naming the end of the scale it sits on.
 
-    >>> from sim.spec import IssueSpec
+    >>> from negsim.sim.spec import IssueSpec
     >>> value_words(0.0, IssueSpec(name="t", label="Territory", low_label="None", high_label="All"))
     '0.00 (None)'
     """
@@ -45,7 +44,7 @@ def value_words(value: float, issue: IssueSpec) -> str:
 def range_words(low: float, high: float, issue: IssueSpec) -> str:
     """The range ``[low, high]`` of ``issue`` in words, naming an end of the scale by its label.
 
-    >>> from sim.spec import IssueSpec
+    >>> from negsim.sim.spec import IssueSpec
     >>> range_words(0.0, 0.3, IssueSpec(name="t", label="Timing", low_label="Late", high_label="Now"))
     'at most 0.30'
     >>> range_words(0.5, 1.0, IssueSpec(name="t", label="Timing", low_label="Late", high_label="Now"))

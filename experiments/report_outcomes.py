@@ -6,12 +6,10 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
-from experiments.html import Section
-from experiments.outputs import wilson_interval
-from experiments.report_actors import red_line_words
-from experiments.report_common import (
+from negsim.experiments.html import Section
+from negsim.experiments.outputs import wilson_interval
+from negsim.experiments.report_actors import red_line_words
+from negsim.experiments.report_common import (
     LAYOUT,
     OUTCOME_STYLE,
     OUTCOMES,
@@ -22,6 +20,7 @@ from experiments.report_common import (
     end_labels,
     esc,
 )
+from plotly.subplots import make_subplots
 
 __all__ = ["outcomes_section", "rounds_figure", "shares_figure", "terms_figure", "utility_figure"]
 

@@ -6,11 +6,10 @@ issue is picked; everything runs in the browser, without a server.
 
 from __future__ import annotations
 
+from negsim.experiments.html import Section
+from negsim.experiments.report_common import OUTCOMES, ReportData, esc, quote_text
+from negsim.experiments.report_replay import Replay, load_replay, no_rounds, replay_base, replay_figure, starting_replay
 from plotly.io.json import to_json_plotly
-
-from experiments.html import Section
-from experiments.report_common import OUTCOMES, ReportData, esc, quote_text
-from experiments.report_replay import Replay, load_replay, no_rounds, replay_base, replay_figure, starting_replay
 
 __all__ = ["SCRIPT", "offered_replications", "replay_section"]
 

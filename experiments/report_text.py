@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-
-from experiments.html import Section
-from experiments.outputs import wilson_interval
-from experiments.report_actors import range_words, red_line_words, value_words
-from experiments.report_common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
-from sim.spec import ActorSpec, IssueSpec, ScenarioSpec
+from negsim.experiments.html import Section
+from negsim.experiments.outputs import wilson_interval
+from negsim.experiments.report_actors import range_words, red_line_words, value_words
+from negsim.experiments.report_common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
+from negsim.sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
 __all__ = [
     "below_reservation",

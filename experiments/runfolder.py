@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-
-from experiments.outputs import RUN_FILES
-from sim.runspec import build_run
-from sim.spec import RunSpec
+from negsim.experiments.outputs import RUN_FILES
+from negsim.sim.runspec import build_run
+from negsim.sim.spec import RunSpec
 
 __all__ = ["RunFolder"]
 

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from negsim.experiments.aggregate import aggregate_sweep
+from negsim.experiments.outputs import write_atomic
+from negsim.experiments.sweep_charts import write_sweep_page
 from omegaconf import DictConfig
-
-from experiments.aggregate import aggregate_sweep
-from experiments.outputs import write_atomic
-from experiments.sweep_charts import write_sweep_page
 
 __all__ = ["SWEEP_FILES", "cli", "count_jobs", "job_progress", "report_sweep", "start_sweep", "sweep_name"]
 
@@ -118,8 +117,8 @@ def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
 
 def _compare_scenarios(sweep_dir: Path) -> str:
     """A sweep over ``scenario=`` ends with the same comparison ``negsim-compare SWEEP_DIR`` writes."""
-    from experiments.compare import compare_runs
-    from experiments.compare_page import collect, format_comparison, write_comparison
+    from negsim.experiments.compare import compare_runs
+    from negsim.experiments.compare_page import collect, format_comparison, write_comparison
 
     comparison = compare_runs(*collect([sweep_dir]))
     page, csv = write_comparison(sweep_dir, comparison)

@@ -35,7 +35,7 @@ def check_sweep(config: DictConfig) -> None:
     A problem that only some combination of values has is still caught by
     the job that meets it.
     """
-    from experiments.app import checked_run
+    from negsim.experiments.app import checked_run
 
     sweeper = config.hydra.sweeper
     if "BasicSweeper" not in str(sweeper.get("_target_", "")):

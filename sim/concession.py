@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from sim.kernels import aspiration_curve
-from sim.spec import ScenarioSpec
+from negsim.sim.kernels import aspiration_curve
+from negsim.sim.spec import ScenarioSpec
 
 __all__ = ["aspirations", "proposer_order"]
 

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError, got
+from negsim.sim.errors import ConfigError, got
 
 __all__ = ["JUDGMENT", "SUPPORT", "check_evidence", "flat_evidence", "locate_source", "read_source"]
 
@@ -35,7 +35,7 @@ def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
     path = locate_source(name, folders)
     if path is not None:
         return path.read_text(encoding="utf-8")
-    packaged = resources.files("seeds").joinpath(name)
+    packaged = resources.files("negsim.seeds").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     raise FileNotFoundError(name)

@@ -9,11 +9,10 @@ design: use it in tests, not in runs.
 from __future__ import annotations
 
 import numpy as np
-
-from sim.concession import aspirations, proposer_order
-from sim.draws import RoundDraws, draw_round, spawn_generators
-from sim.outcomes import Outcome, RunResult
-from sim.spec import RunSpec, ScenarioSpec
+from negsim.sim.concession import aspirations, proposer_order
+from negsim.sim.draws import RoundDraws, draw_round, spawn_generators
+from negsim.sim.outcomes import Outcome, RunResult
+from negsim.sim.spec import RunSpec, ScenarioSpec
 
 __all__ = ["simulate_reference"]
 

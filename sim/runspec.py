@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError, got
-from sim.spec import CONCESSION_STYLES, ProtocolSpec, RunSpec, ScenarioSpec
-from sim.validate import build_scenario
+from negsim.sim.errors import ConfigError, got
+from negsim.sim.spec import CONCESSION_STYLES, ProtocolSpec, RunSpec, ScenarioSpec
+from negsim.sim.validate import build_scenario
 
 __all__ = ["PROTOCOLS", "build_protocol", "build_run"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sim.spec import EdgeSpec, ScenarioSpec
-from sim.validate import build_scenario
+from negsim.sim.spec import EdgeSpec, ScenarioSpec
+from negsim.sim.validate import build_scenario
 
 __all__ = ["split_the_pie", "toy_scenario"]
 

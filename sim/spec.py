@@ -171,7 +171,7 @@ class ScenarioSpec:
     def influence_graph(self) -> nx.DiGraph:
         """The influence network: actors as nodes, ``source -> target`` edges with ``weight``.
 
-        >>> from sim.scenarios import toy_scenario
+        >>> from negsim.sim.scenarios import toy_scenario
         >>> list(toy_scenario().influence_graph().edges(data="weight"))
         [('a', 'b', 0.5)]
         """
@@ -188,7 +188,7 @@ class ScenarioSpec:
         ``W[i, j]`` is the weight actor ``i`` puts on actor ``j``'s position;
         what incoming edges leave over stays on the diagonal.
 
-        >>> from sim.scenarios import toy_scenario
+        >>> from negsim.sim.scenarios import toy_scenario
         >>> toy_scenario().influence_matrix().tolist()
         [[1.0, 0.0], [0.5, 0.5]]
         """

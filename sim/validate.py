@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError, got
-from sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
-from sim.spec import (
+from negsim.sim.errors import ConfigError, got
+from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
+from negsim.sim.spec import (
     CONCESSION_STYLES,
     EQUILIBRIUM,
     ActorSpec,

@@ -30,7 +30,7 @@ def baseline_raw(_baseline) -> dict:
 
 def compose_config(overrides: list[str] | None = None, **kwargs):
     """Compose the app's primary config with ``overrides``, without running it."""
-    with initialize_config_module(config_module="configs", version_base="1.3"):
+    with initialize_config_module(config_module="negsim.configs", version_base="1.3"):
         return compose(config_name="negsim", overrides=overrides or [], **kwargs)
 
 

@@ -16,11 +16,10 @@ import pytest
 import yaml
 from browser import open_page
 from conftest import BASELINE, ROOT, run_negsim
-
-from experiments.outputs import wilson_interval
-from experiments.report_common import ReportData
-from experiments.report_text import below_reservation
-from experiments.runfolder import RunFolder
+from negsim.experiments.outputs import wilson_interval
+from negsim.experiments.report_common import ReportData
+from negsim.experiments.report_text import below_reservation
+from negsim.experiments.runfolder import RunFolder
 
 REPORT = Path(sys.executable).with_name("negsim-report")
 CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rounds

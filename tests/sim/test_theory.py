@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from agents.model import simulate
-from sim.outcomes import Outcome
-from sim.runspec import build_protocol
-from sim.scenarios import split_the_pie
-from sim.spec import RunSpec, ScenarioSpec
-from sim.theory import (
+from negsim.agents.model import simulate
+from negsim.sim.outcomes import Outcome
+from negsim.sim.runspec import build_protocol
+from negsim.sim.scenarios import split_the_pie
+from negsim.sim.spec import RunSpec, ScenarioSpec
+from negsim.sim.theory import (
     compromise,
     degroot_limit,
     friedkin_johnsen_limit,
@@ -22,7 +21,8 @@ from sim.theory import (
     rubinstein_share,
     weighted_median,
 )
-from sim.validate import build_scenario
+from negsim.sim.validate import build_scenario
+
 from tests.strategies import scenario_mapping
 
 
