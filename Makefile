@@ -45,7 +45,7 @@ test-compat:
 	  .venv312/bin/python -m pip install --quiet --upgrade pip && \
 	  .venv312/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]' && \
 	  .venv312/bin/python -c "import mesa, sys; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)" && \
-	  .venv312/bin/python -m pytest -q -p no:cacheprovider tests/sim tests/test_doctests.py; fi
+	  .venv312/bin/python -m pytest -q -p no:cacheprovider tests/sim tests/agents tests/test_doctests.py tests/test_layers.py; fi
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

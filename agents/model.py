@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+
 from negsim.agents.negotiator import TIE, Mediator, Negotiator
 from negsim.sim.concession import aspirations, proposer_order
 from negsim.sim.draws import RoundDraws, draw_round, spawn_generators

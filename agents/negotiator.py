@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+
 from negsim.sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
 from negsim.sim.spec import ActorSpec
 

@@ -20,6 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import yaml
+
 from negsim.agents.model import simulate
 from negsim.sim.reference import simulate_reference
 from negsim.sim.runspec import build_run

@@ -11,12 +11,13 @@ import pytest
 import yaml
 from browser import open_page
 from conftest import BASELINE, NEGSIM, ROOT, compose_config, run_negsim
-from negsim.agents.model import simulate
-from negsim.experiments.compare import compare_runs, config_diff, flatten
-from negsim.experiments.compare_page import collect
-from negsim.experiments.runfolder import RunFolder
-from negsim.sim.runspec import build_run
 from omegaconf import OmegaConf
+
+from negsim.agents.model import simulate
+from negsim.experiments.compare.page import collect
+from negsim.experiments.compare.stats import compare_runs, config_diff, flatten
+from negsim.experiments.run.folder import RunFolder
+from negsim.sim.runspec import build_run
 
 LIBRARY = sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))
 COMPARE = str(NEGSIM.with_name("negsim-compare"))
@@ -140,7 +141,7 @@ def test_scenario_sweep_ends_with_the_comparison_negsim_compare_gives(runs, tmp_
 
 
 def test_bootstrap_is_the_same_in_any_chunk_size_and_skips_missing_values():
-    from negsim.experiments.compare import bootstrap_means
+    from negsim.experiments.compare.stats import bootstrap_means
 
     values = np.column_stack([np.arange(50.0), np.where(np.arange(50) % 2, np.nan, 1.0)])
     small, large = bootstrap_means(values, 3, chunk=7), bootstrap_means(values, 3, chunk=1000)

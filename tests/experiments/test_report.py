@@ -16,10 +16,11 @@ import pytest
 import yaml
 from browser import open_page
 from conftest import BASELINE, ROOT, run_negsim
-from negsim.experiments.outputs import wilson_interval
-from negsim.experiments.report_common import ReportData
-from negsim.experiments.report_text import below_reservation
-from negsim.experiments.runfolder import RunFolder
+
+from negsim.experiments.report.common import ReportData
+from negsim.experiments.report.text import below_reservation
+from negsim.experiments.run.files import wilson_interval
+from negsim.experiments.run.folder import RunFolder
 
 REPORT = Path(sys.executable).with_name("negsim-report")
 CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rounds

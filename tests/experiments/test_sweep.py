@@ -15,8 +15,9 @@ from browser import open_page
 from conftest import NEGSIM, ROOT, compose_config, run_negsim
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from negsim.sim.runspec import build_run
 from omegaconf import OmegaConf
+
+from negsim.sim.runspec import build_run
 
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "configs" / "experiment").glob("*.yaml"))
 SWEEP = ["protocol=alternating_offers,mediated", "scenario.actors.russia.capability=0.3,0.6,0.9", "replications=100"]
@@ -176,7 +177,7 @@ def test_true_false_overrides_are_swept_as_categories(tmp_path):
 
 
 def test_a_failed_sweep_report_exits_1_and_leaves_no_stale_page(tmp_path, capsys):
-    from negsim.experiments.callbacks import SweepReport
+    from negsim.experiments.sweep.callbacks import SweepReport
 
     (tmp_path / "0" / ".hydra").mkdir(parents=True)
     (tmp_path / "0" / ".hydra" / "overrides.yaml").write_text("- seed=1\n")  # a job that never finished

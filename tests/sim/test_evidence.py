@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from negsim.sim.validate import JUDGMENT, build_scenario, read_source
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from negsim.agents.model import simulate
 from negsim.sim.outcomes import Outcome
 from negsim.sim.runspec import build_protocol
@@ -22,7 +23,6 @@ from negsim.sim.theory import (
     weighted_median,
 )
 from negsim.sim.validate import build_scenario
-
 from tests.strategies import scenario_mapping
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import compose_config
+from omegaconf import OmegaConf
+
 from negsim.sim.errors import ConfigError
 from negsim.sim.runspec import build_protocol, build_run
 from negsim.sim.validate import build_scenario
-from omegaconf import OmegaConf
 
 BASELINE = Path(__file__).resolve().parents[2] / "configs" / "scenario" / "baseline.yaml"
 ACTORS = "russia, ukraine, us, europe"

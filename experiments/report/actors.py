@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from negsim.experiments.html import Section
-from negsim.experiments.report_common import (
+
+from negsim.experiments.pages.page import Section
+from negsim.experiments.report.common import (
     REFERENCES,
     ReportData,
     esc,

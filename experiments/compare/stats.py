@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from negsim.experiments.outputs import wilson_interval
-from negsim.experiments.runfolder import RunFolder
+
+from negsim.experiments.run.files import wilson_interval
+from negsim.experiments.run.folder import RunFolder
 from negsim.sim.draws import draw_layout
 from negsim.sim.outcomes import Outcome
 

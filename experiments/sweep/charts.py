@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from negsim.experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
 from plotly.subplots import make_subplots
+
+from negsim.experiments.pages.page import CHART_LAYOUT, PALETTE, Section, write_page
 
 __all__ = ["sweep_sections", "varying_parameters", "write_sweep_page"]
 

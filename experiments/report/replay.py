@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from negsim.experiments.report_common import ReportData, esc, issue_strips
-from negsim.experiments.report_network import NetworkLayout, network_static, node_frame, node_style
+
+from negsim.experiments.report.common import ReportData, esc, issue_strips
+from negsim.experiments.report.network import NetworkLayout, network_static, node_frame, node_style
 
 __all__ = ["Replay", "load_replay", "no_rounds", "replay_base", "replay_figure", "starting_replay"]
 

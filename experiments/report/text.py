@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from negsim.experiments.html import Section
-from negsim.experiments.outputs import wilson_interval
-from negsim.experiments.report_actors import range_words, red_line_words, value_words
-from negsim.experiments.report_common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
+
+from negsim.experiments.pages.page import Section
+from negsim.experiments.report.actors import range_words, red_line_words, value_words
+from negsim.experiments.report.common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
+from negsim.experiments.run.files import wilson_interval
 from negsim.sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
 __all__ = [

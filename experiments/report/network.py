@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
-from negsim.experiments.report_common import ReportData, axis_refs, esc, quote_text, wrap
+
+from negsim.experiments.report.common import ReportData, axis_refs, esc, quote_text, wrap
 
 __all__ = ["NetworkLayout", "network_static", "node_frame", "node_style"]
 

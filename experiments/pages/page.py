@@ -8,8 +8,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from negsim.experiments.outputs import write_atomic
 from plotly.offline import get_plotlyjs
+
+from negsim.experiments.run.files import write_atomic
 
 __all__ = ["CHART_LAYOUT", "PALETTE", "Section", "actor_colours", "write_page"]
 

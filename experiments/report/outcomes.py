@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from negsim.experiments.html import Section
-from negsim.experiments.outputs import wilson_interval
-from negsim.experiments.report_actors import red_line_words
-from negsim.experiments.report_common import (
+from plotly.subplots import make_subplots
+
+from negsim.experiments.pages.page import Section
+from negsim.experiments.report.actors import red_line_words
+from negsim.experiments.report.common import (
     LAYOUT,
     OUTCOME_STYLE,
     OUTCOMES,
@@ -20,7 +21,7 @@ from negsim.experiments.report_common import (
     end_labels,
     esc,
 )
-from plotly.subplots import make_subplots
+from negsim.experiments.run.files import wilson_interval
 
 __all__ = ["outcomes_section", "rounds_figure", "shares_figure", "terms_figure", "utility_figure"]
 

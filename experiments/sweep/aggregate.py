@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from negsim.experiments.outputs import RUN_FILES, write_atomic
 
-__all__ = ["SweepJob", "aggregate_sweep", "find_jobs", "parameter_values"]
+from negsim.experiments.run.files import write_atomic
+from negsim.experiments.run.folder import SweepJob, find_jobs
 
-
-@dataclass(frozen=True, slots=True)
-class SweepJob:
-    """One job folder of a sweep."""
-
-    number: int
-    folder: Path
-    overrides: tuple[str, ...]
-
-    @property
-    def complete(self) -> bool:
-        """Whether the job finished: its summary is written last, after its tables."""
-        return all((self.folder / name).is_file() for name in RUN_FILES)
-
-    def summary(self) -> dict:
-        """The job's ``summary.json``."""
-        return json.loads((self.folder / "summary.json").read_text(encoding="utf-8"))
-
-
-def find_jobs(sweep_dir: Path) -> list[SweepJob]:
-    """Job folders of ``sweep_dir`` (those Hydra made: ``N/.hydra/overrides.yaml``), by job number."""
-    jobs = []
-    for path in Path(sweep_dir).iterdir():
-        overrides = path / ".hydra" / "overrides.yaml"
-        if path.is_dir() and path.name.isdigit() and overrides.is_file():
-            listed = yaml.safe_load(overrides.read_text(encoding="utf-8")) or []
-            jobs.append(SweepJob(number=int(path.name), folder=path, overrides=tuple(listed)))
-    return sorted(jobs, key=lambda job: job.number)
+__all__ = ["aggregate_sweep", "parameter_values"]
 
 
 def _plain(value):

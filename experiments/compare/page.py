@@ -1,22 +1,20 @@
-"""``negsim-compare``: the comparison table, its CSV, its offline page, and the command itself."""
+"""A comparison of runs as a printed table, ``comparison.csv`` and the offline page ``comparison.html``."""
 
 from __future__ import annotations
 
-import argparse
 import html
-import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
 import yaml
-from negsim.experiments.aggregate import find_jobs
-from negsim.experiments.compare import OUTCOMES, Comparison, compare_runs
-from negsim.experiments.html import CHART_LAYOUT, PALETTE, Section, write_page
-from negsim.experiments.outputs import write_atomic
-from negsim.experiments.runfolder import RunFolder
 from plotly.subplots import make_subplots
 
-__all__ = ["cli", "collect", "format_comparison", "write_comparison"]
+from negsim.experiments.compare.stats import OUTCOMES, Comparison
+from negsim.experiments.pages.page import CHART_LAYOUT, PALETTE, Section, write_page
+from negsim.experiments.run.files import write_atomic
+from negsim.experiments.run.folder import RunFolder, find_jobs
+
+__all__ = ["collect", "format_comparison", "write_comparison"]
 
 LAYOUT = CHART_LAYOUT
 METRIC_NAMES = {"share.agreement": "agreement rate", "rounds": "rounds played"}
@@ -146,22 +144,3 @@ def write_comparison(out: Path, comparison: Comparison) -> tuple[Path, Path]:
     page = write_page(out / "comparison.html", title="Comparing " + " · ".join(comparison.labels),
                       lead=f"{len(comparison.labels)} runs compared.", sections=sections)  # fmt: skip
     return page, csv
-
-
-def cli(argv: list[str] | None = None) -> None:
-    """``negsim-compare RUN_OR_SWEEP_DIR ...``: compare finished runs, the first being the reference."""
-    parser = argparse.ArgumentParser(prog="negsim-compare", description=cli.__doc__.split(": ", 1)[1])
-    parser.add_argument("paths", nargs="+", type=Path, help="run folders, or sweep folders (all their jobs)")
-    parser.add_argument("--out", type=Path, default=None, help="where to write (default: the sweep, or here)")
-    args = parser.parse_args(argv)
-    try:
-        folders, labels = collect(args.paths)
-        comparison = compare_runs(folders, labels)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"negsim-compare: error: {error}", file=sys.stderr)
-        sys.exit(2)
-    single_sweep = len(args.paths) == 1 and not (args.paths[0] / "summary.json").exists()
-    out = args.out or (args.paths[0] if single_sweep else Path.cwd())
-    page, csv = write_comparison(out, comparison)
-    print(format_comparison(comparison))
-    print(f"\nwrote {page} and {csv}")

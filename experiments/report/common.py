@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from negsim.experiments.html import actor_colours
-from negsim.experiments.runfolder import RunFolder
-from negsim.sim.spec import ActorSpec, IssueSpec, RunSpec, ScenarioSpec
 from plotly.subplots import make_subplots
+
+from negsim.experiments.pages.page import actor_colours
+from negsim.experiments.run.folder import RunFolder
+from negsim.sim.spec import ActorSpec, IssueSpec, RunSpec, ScenarioSpec
 
 __all__ = [
     "LAYOUT",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+
 from negsim.agents.model import simulate
 from negsim.sim.reference import simulate_reference
 from negsim.sim.runspec import build_protocol, build_run
 from negsim.sim.spec import RunSpec
-
 from tests.strategies import rich_scenarios, scenarios
 
 PROTOCOLS = [

@@ -6,10 +6,11 @@ issue is picked; everything runs in the browser, without a server.
 
 from __future__ import annotations
 
-from negsim.experiments.html import Section
-from negsim.experiments.report_common import OUTCOMES, ReportData, esc, quote_text
-from negsim.experiments.report_replay import Replay, load_replay, no_rounds, replay_base, replay_figure, starting_replay
 from plotly.io.json import to_json_plotly
+
+from negsim.experiments.pages.page import Section
+from negsim.experiments.report.common import OUTCOMES, ReportData, esc, quote_text
+from negsim.experiments.report.replay import Replay, load_replay, no_rounds, replay_base, replay_figure, starting_replay
 
 __all__ = ["SCRIPT", "offered_replications", "replay_section"]
 

@@ -1,4 +1,4 @@
-"""Hydra callbacks: check a run before Hydra writes anything, and report on sweeps."""
+"""Hydra callback around a sweep: check every value before the first job, report when the last one ends."""
 
 from __future__ import annotations
 
@@ -7,24 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-__all__ = ["CheckBeforeRun", "SweepReport"]
-
-
-class CheckBeforeRun(Callback):
-    """Validate a single run's config before Hydra saves it into the run folder.
-
-    Hydra writes ``.hydra/*.yaml`` before it calls the app, so without this a
-    bad run aimed at an earlier run's folder would overwrite that folder's
-    record of its config.
-    """
-
-    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from negsim.experiments.app import checked_run
-
-        task = OmegaConf.masked_copy(config, [key for key in config if key != "hydra"])
-        checked_run(task, config.hydra)
+__all__ = ["SweepReport"]
 
 
 class SweepReport(Callback):
@@ -36,8 +21,8 @@ class SweepReport(Callback):
     """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from negsim.experiments.sweep import start_sweep
-        from negsim.experiments.sweep_check import check_sweep
+        from negsim.experiments.sweep.check import check_sweep
+        from negsim.experiments.sweep.state import start_sweep
 
         check_sweep(config)
         start_sweep(config)
@@ -50,7 +35,7 @@ class SweepReport(Callback):
         failure removes the sweep-level files and ends the command with status 1
         (``SystemExit`` passes through Hydra's callback guard).
         """
-        from negsim.experiments.sweep import SWEEP_FILES, report_sweep
+        from negsim.experiments.sweep.report import SWEEP_FILES, report_sweep
 
         folder = Path(config.hydra.sweep.dir)
         try:

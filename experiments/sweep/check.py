@@ -6,6 +6,8 @@ from hydra import compose
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
+from negsim.experiments.run.checks import checked_run
+
 __all__ = ["check_sweep", "value_checks"]
 
 
@@ -35,8 +37,6 @@ def check_sweep(config: DictConfig) -> None:
     A problem that only some combination of values has is still caught by
     the job that meets it.
     """
-    from negsim.experiments.app import checked_run
-
     sweeper = config.hydra.sweeper
     if "BasicSweeper" not in str(sweeper.get("_target_", "")):
         return  # other sweepers choose their values as they go

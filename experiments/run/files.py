@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
 from negsim.sim.theory import compromise, nash_bargaining, weighted_median

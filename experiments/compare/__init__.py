@@ -1,0 +1,1 @@
+"""Comparing finished runs (``negsim-compare``): config differences, and outcome differences with intervals."""

@@ -1,0 +1,90 @@
+"""Check a composed config before anything runs; bad input is told in one line with exit status 2."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from negsim.sim.errors import ConfigError
+from negsim.sim.runspec import build_run
+from negsim.sim.spec import RunSpec
+
+__all__ = ["checked_run", "config_file_for", "config_folders", "display", "report_wanted"]
+
+
+def display(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report_wanted(mode: object, *, multirun: bool) -> bool:
+    """Whether a run writes ``report.html``: ``auto`` for single runs only, ``true`` always, ``false`` never.
+
+    >>> report_wanted("auto", multirun=True), report_wanted(True, multirun=True)
+    (False, True)
+
+    Raises:
+        ConfigError: for any other value.
+    """
+    if mode == "auto" and isinstance(mode, str):
+        return not multirun
+    if isinstance(mode, bool):
+        return mode
+    raise ConfigError("report", f"got {mode!r}; allowed: auto, true, false")
+
+
+def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
+    """The config file that supplied ``key``, as Hydra composed it.
+
+    Keys under ``scenario.`` or ``protocol.`` come from that group's chosen
+    file; the rest from the primary config. A key set on the command line
+    says so. ``hydra_cfg`` is the ``hydra`` node (default: the running job's).
+    """
+    hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
+    group = key.split(".", 1)[0]
+    choice = hydra_cfg.runtime.choices.get(group) if group in ("scenario", "protocol") else None
+    relative = f"{group}/{choice}.yaml" if choice else f"{hydra_cfg.job.config_name}.yaml"
+    found = relative
+    for source in hydra_cfg.runtime.config_sources:
+        if source.schema == "file":
+            candidate = Path(source.path) / relative
+        elif source.schema == "pkg":
+            candidate = Path(str(resources.files(source.path.replace("/", ".")).joinpath(relative)))
+        else:
+            continue
+        if candidate.is_file():
+            found = display(candidate)
+            break
+    overridden = [
+        o for o in hydra_cfg.overrides.task
+        if (name := o.split("=", 1)[0].lstrip("+~")) in (key, group)
+        or key.startswith(name + ".") or name.startswith(key + ".")
+    ]  # fmt: skip
+    overridden.reverse()  # Hydra applies the last of repeated overrides
+    overridden.sort(key=lambda o: len(o.split("=", 1)[0]), reverse=True)  # the most specific first (stable)
+    return found + (f" (command line: {overridden[0]})" if overridden else "")
+
+
+def config_folders(hydra_cfg: DictConfig) -> tuple[Path, ...]:
+    """Folders of the config sources on disk, and their ``scenario/`` folders (for source documents)."""
+    folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    return tuple(folders + [folder / "scenario" for folder in folders])
+
+
+def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec:
+    """Freeze the task config ``cfg``; on bad input print one line and exit with status 2."""
+    hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
+    folders = config_folders(hydra_cfg)
+    try:
+        report_wanted(cfg.get("report", "auto"), multirun=False)  # only checks the value
+        return build_run(OmegaConf.to_container(cfg, resolve=True), folders)
+    except ConfigError as error:
+        print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
+        sys.exit(2)

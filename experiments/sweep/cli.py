@@ -1,0 +1,29 @@
+"""``negsim-aggregate SWEEP_DIR``: rebuild a sweep's table and charts from its job folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from negsim.experiments.sweep.report import report_sweep
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Rebuild ``sweep.parquet`` and ``sweep.html`` without running anything; exit 2 with one line on a bad folder."""
+    parser = argparse.ArgumentParser(
+        prog="negsim-aggregate",
+        description="Rebuild sweep.parquet and sweep.html from the job folders of a finished or interrupted sweep.",
+    )
+    parser.add_argument("sweep_dir", type=Path, help="the sweep's folder (multirun/...)")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"negsim-aggregate: error: {args.sweep_dir}: no such folder", file=sys.stderr)
+        sys.exit(2)
+    try:
+        print(report_sweep(args.sweep_dir))
+    except FileNotFoundError as error:
+        print(f"negsim-aggregate: error: {error}", file=sys.stderr)
+        sys.exit(2)
