@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from negsim.sim.kernels import aspiration_curve
 from negsim.sim.spec import ScenarioSpec
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from negsim.sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 
 __all__ = ["RoundDraws", "draw_layout", "draw_round", "spawn_generators"]

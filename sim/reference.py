@@ -9,6 +9,7 @@ design: use it in tests, not in runs.
 from __future__ import annotations
 
 import numpy as np
+
 from negsim.sim.concession import aspirations, proposer_order
 from negsim.sim.draws import RoundDraws, draw_round, spawn_generators
 from negsim.sim.outcomes import Outcome, RunResult

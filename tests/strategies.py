@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+
 from negsim.sim.validate import build_scenario
 
 WHY = "judgment: generated for a test"
