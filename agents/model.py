@@ -8,26 +8,38 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from negsim.agents.negotiator import TIE, Mediator, Negotiator
-from negsim.sim.concession import aspirations, proposer_order
-from negsim.sim.draws import RoundDraws, draw_round, spawn_generators
+from negsim.agents.negotiator import TIE, Negotiator
+from negsim.agents.protocols import behaviour
+from negsim.sim.concession import demand_shares
+from negsim.sim.draws import RoundDraws, draw_optimism, draw_round, spawn_generators
+from negsim.sim.frontier import Frontier, utilities
 from negsim.sim.kernels import fj_step
 from negsim.sim.outcomes import Outcome, RoundLog, RunResult
+from negsim.sim.protocols import PROTOCOLS
 from negsim.sim.spec import RunSpec
+from negsim.sim.zopa import holdouts
 
 __all__ = ["NegotiationModel", "NegotiationState", "simulate"]
 
 
 @dataclass(slots=True)
 class NegotiationState:
-    """The mutable state of all replications; the model owns exactly one."""
+    """The mutable state of all replications; the model owns exactly one.
+
+    ``positions`` are stated positions ``(R, n, m)``; ``ceiling`` ``(R, n)`` is what each party's stated
+    position is worth to it (its room's top); ``demand`` and ``demand_before`` ``(R, n)`` are what each veto
+    party demands at the end of this round and of the last one.
+    """
 
     round: int
     positions: np.ndarray
+    ceiling: np.ndarray
+    demand: np.ndarray
+    demand_before: np.ndarray
     outcome: np.ndarray
     rounds: np.ndarray
     terms: np.ndarray
-    utility: np.ndarray
+    holdout: np.ndarray
 
     @property
     def active(self) -> np.ndarray:
@@ -35,14 +47,8 @@ class NegotiationState:
         return self.outcome == Outcome.ONGOING
 
 
-def _column_fallback(weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Replace issues whose weights sum to zero by ``fallback`` weights."""
-    empty = weights.sum(axis=0) <= 0
-    return np.where(empty[None, :], fallback, weights)
-
-
 class NegotiationModel(mesa.Model):
-    """Rounds of propose → respond → influence → conclude, over ``R`` replications.
+    """Rounds of concede → table → respond → conclude → influence, over ``R`` replications.
 
     The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5).
     """
@@ -53,20 +59,27 @@ class NegotiationModel(mesa.Model):
         self.talks, self.protocol, self.replications = run.scenario, run.protocol, run.replications
         self.recorded = min(run.record, run.replications)
         self._read_scenario()
-        self._weigh()
-        n, m = self.initial.shape
+        self.perceived = np.minimum(self.reservation + draw_optimism(self.noise_rng, scenario=self.talks,
+                                                                     replications=run.replications), 1.0)  # fmt: skip
+        R, (n, m) = run.replications, self.ideal.shape
+        ceiling = np.maximum(np.ones((R, n)), self.perceived)
         self.state = NegotiationState(
-            round=0, positions=np.broadcast_to(self.initial, (run.replications, n, m)).copy(),
-            outcome=np.zeros(run.replications, np.int8), rounds=np.zeros(run.replications, np.int32),
-            terms=np.full((run.replications, m), np.nan), utility=np.zeros((run.replications, n)),
+            round=0, positions=np.broadcast_to(self.ideal, (R, n, m)).copy(), ceiling=ceiling,
+            demand=np.where(self.veto, ceiling, np.nan), demand_before=np.where(self.veto, ceiling, np.nan),
+            outcome=np.zeros(R, np.int8), rounds=np.zeros(R, np.int32), terms=np.full((R, m), np.nan),
+            holdout=np.zeros((R, n), bool),
         )  # fmt: skip
         self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(self.talks.actors)]
         self.mediator = None
-        if self.protocol.name == "mediated":
-            self.mediator = Mediator(self, anchor=self.protocol.anchor, amend_rate=self.protocol.amend_rate)
+        self.frontier = self._frontier()
+        self.tables_offers = PROTOCOLS[self.protocol.name].tables_offers
+        if self.tables_offers and (
+            self.frontier.empty or self.frontier.slack(self.reservation[None, self.veto])[0] < -TIE
+        ):
+            self.state.outcome[:] = Outcome.BREAKDOWN  # no package is worth no deal to every veto party: no talks
+        self.behaviour = behaviour(self)
+        self.shares = demand_shares(self.talks, speed=1.0 + self.protocol.pressure)
         self.log: list[RoundLog] = []
-        if np.any(self.feasible_low > self.feasible_high + TIE):
-            self.state.outcome[:] = Outcome.BREAKDOWN  # the veto parties' red lines leave no deal
         self.running = bool(self.state.active.any())
 
     def _read_scenario(self) -> None:
@@ -76,9 +89,8 @@ class NegotiationModel(mesa.Model):
         self.span = np.array([issue.span for issue in issues])
         self.issue_low = np.array([issue.low for issue in issues])
         self.issue_high = np.array([issue.high for issue in issues])
-        self.initial = np.array([actor.ideal for actor in actors])
-        self.salience = np.array([actor.salience for actor in actors])
-        self.scaled_salience = self.salience / self.span
+        self.ideal = np.array([actor.ideal for actor in actors])
+        self.scaled_salience = np.array([actor.salience for actor in actors]) / self.span
         self.red_low = np.array([actor.red_low for actor in actors])
         self.red_high = np.array([actor.red_high for actor in actors])
         self.discount = np.array([actor.discount for actor in actors])
@@ -90,94 +102,65 @@ class NegotiationModel(mesa.Model):
              scenario.issue_index(l.when_issue), l.when_low, l.when_high)
             for l in scenario.linkages
         ]  # fmt: skip
-        self.feasible_low = self.red_low[self.veto].max(axis=0)
-        self.feasible_high = self.red_high[self.veto].min(axis=0)
-        self.aspiration_proposer, self.aspiration_responder = aspirations(scenario)
-        self.order = proposer_order(scenario)
+        susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
+        self.pull = susceptibility[:, None] * scenario.influence_matrix()
+        self.anchor = (1.0 - susceptibility)[:, None] * self.ideal
 
-    def _weigh(self) -> None:
-        """Who pulls whom: offer targets, the mediator's weights and the Friedkin–Johnsen terms."""
-        n, m = self.initial.shape
-        equal = np.broadcast_to(self.veto[:, None] * 1.0, (n, m))
-        self.veto_weights = _column_fallback(self.capability[:, None] * self.salience * self.veto[:, None], equal)
-        self.pull_weights = np.empty((n, n, m))
-        for i in range(n):
-            others = self.veto_weights * (np.arange(n) != i)[:, None]
-            self_only = np.zeros((n, m))
-            self_only[i] = 1.0
-            self.pull_weights[i] = _column_fallback(others, self_only)
-        self.influence_weights = self.talks.influence_matrix()
-        susceptibility = 1.0 - np.array([actor.stubbornness for actor in self.talks.actors])
-        self.pull = susceptibility[:, None] * self.influence_weights
-        self.anchor = (1.0 - susceptibility)[:, None] * self.initial
+    def _frontier(self) -> Frontier:
+        """What the veto parties can reach together (their red lines and linkages)."""
+        veto = self.veto
+        links = [link[1:] for link in self.linkages if veto[link[0]]]
+        low, high = self.red_low[veto].max(axis=0), self.red_high[veto].min(axis=0)
+        return Frontier(self.ideal[veto], self.scaled_salience[veto], low, high, links)
 
-    def make_feasible(self, package: np.ndarray) -> np.ndarray:
-        """Clip packages ``(R, m)`` into the veto parties' red lines and linkages."""
-        package = np.clip(package, self.feasible_low, np.maximum(self.feasible_high, self.feasible_low))
-        for actor, issue, low, high, when, when_low, when_high in self.linkages:
-            if self.veto[actor]:
-                unmet = (package[:, when] < when_low) | (package[:, when] > when_high)
-                package[:, issue] = np.where(unmet, np.clip(package[:, issue], low, high), package[:, issue])
-        return package
-
-    def propose(self, draws: RoundDraws) -> tuple[np.ndarray, np.ndarray]:
-        """The package on the table ``(R, m)`` and who tabled it ``(R,)`` (-1: mediator)."""
-        if self.mediator is not None:
-            return self.mediator.propose(), np.full(self.replications, -1)
-        if draws.pick is None:
-            proposer = self.order[self.state.round % len(self.order)]
-            return self.negotiators[proposer].propose(), np.full(self.replications, proposer)
-        share = np.cumsum(self.capability[self.order]) / self.capability[self.order].sum()
-        chosen = np.minimum(np.searchsorted(share, draws.pick, side="right"), len(self.order) - 1)
-        offers = np.stack([self.negotiators[i].propose() for i in self.order], axis=1)
-        return offers[np.arange(self.replications), chosen], self.order[chosen]
-
-    def respond(self, package: np.ndarray, proposer: np.ndarray, draws: RoundDraws) -> np.ndarray:
-        """Every actor's answer ``(R, n)``; a proposer accepts its own offer.
-
-        Also keeps each actor's discounted value of the package, which is its
-        realised utility if the package is agreed this round.
-        """
-        values = np.empty((self.replications, len(self.negotiators)))
-        accepted = np.empty(values.shape, bool)
+    def concede(self) -> None:
+        """Every veto party lowers its demand for this round (in equilibrium: to its subgame-perfect threshold)."""
+        state = self.state
+        state.demand_before = state.demand.copy()
+        played = getattr(self.behaviour, "equilibrium", None)
+        if played is not None:
+            state.demand[:, self.veto] = played.threshold[state.round]
+            return
         for agent in self.negotiators:
-            values[:, agent.index] = agent.value(package)
-            accepted[:, agent.index] = agent.respond(package, values[:, agent.index], draws.noise)
-        self.offer_utility = values * (self.discount**self.state.round)[None, :]
-        tabled = np.flatnonzero(proposer >= 0)  # a proposer signs its own offer if it beats no deal
-        for i in np.unique(proposer[tabled]):
-            mine = tabled[proposer[tabled] == i]
-            accepted[mine, i] = self.negotiators[i].worth_signing(values[mine, i])
-        if self.mediator is not None:
-            self.mediator.amend(accepted)
+            if agent.spec.veto:
+                agent.concede(self.shares[state.round, agent.index])
+
+    def respond(self, package: np.ndarray) -> np.ndarray:
+        """Every actor's answer ``(R, n)`` to the package on the table (no package: nobody accepts)."""
+        accepted = np.zeros((self.replications, len(self.negotiators)), bool)
+        tabled = np.flatnonzero(~np.isnan(package[:, 0])) if package.shape[1] else np.arange(self.replications)
+        if len(tabled):
+            rows = package[tabled]
+            for agent in self.negotiators:
+                accepted[tabled, agent.index] = agent.respond(rows, tabled)
         return accepted
 
     def influence(self, draws: RoundDraws) -> None:
-        """Friedkin–Johnsen step plus shocks; positions stay inside own red lines."""
+        """Friedkin–Johnsen step on stated positions, plus shocks; they stay inside each actor's own red lines."""
         moved = fj_step(self.state.positions, self.pull, self.anchor)
         if draws.jolt is not None:
-            moved += draws.jolt
+            moved += draws.jolt * self.span
         np.clip(moved, self.red_low, self.red_high, out=moved)
         active = self.state.active
         self.state.positions = moved if active.all() else np.where(active[:, None, None], moved, self.state.positions)
+        said = 1.0 - np.einsum("rnm,nm->rn", np.abs(self.state.positions - self.ideal), self.scaled_salience)
+        self.state.ceiling = np.maximum(
+            np.minimum(self.state.ceiling, said), self.perceived
+        )  # what each says, to itself
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
-        """Settle agreements, escalations, breakdowns and, at the deadline, stalemates."""
+        """Settle agreements, escalations and, at the deadline, stalemates."""
         state, t = self.state, self.state.round
-        agreed = self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
-        if agreed.any():
-            state.utility[agreed] = self.offer_utility[agreed]
+        if self.tables_offers:
+            self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
         escalation = self.talks.escalation
         if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
             self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
-        if self.protocol.name != "influence_only":
-            positions = state.positions[:, self.veto]
-            shortfall = np.clip(positions, self.feasible_low, self.feasible_high) - positions
-            best = 1.0 - np.einsum("rnm,nm->rn", np.abs(shortfall, out=shortfall), self.scaled_salience[self.veto])
-            hopeless = (self.discount[self.veto] ** (t + 1)) * best < self.reservation[self.veto] - TIE
-            self._end(np.any(hopeless, axis=1), Outcome.BREAKDOWN)
         if t + 1 >= self.talks.deadline:
-            self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
+            stalled = self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
+            if self.tables_offers and stalled.any():
+                held = holdouts(self.frontier, state.demand[stalled][:, self.veto])
+                state.holdout[np.ix_(stalled, self.veto)] = held
 
     def _escalation_crosses(self) -> bool:
         spec = self.talks.escalation
@@ -196,32 +179,52 @@ class NegotiationModel(mesa.Model):
     def step(self) -> None:
         """One round for every replication still negotiating."""
         draws = draw_round(self.noise_rng, scenario=self.talks, protocol=self.protocol, replications=self.replications)
-        opened = self.state.positions[: self.recorded].copy()
-        was_active = self.state.active[: self.recorded].copy()
-        if self.protocol.name == "influence_only":
-            package = np.full((self.replications, len(self.talks.issues)), np.nan)
-            proposer = np.full(self.replications, -1)
-            accepted = np.zeros((self.replications, len(self.negotiators)), bool)
-        else:
-            package, proposer = self.propose(draws)
-            accepted = self.respond(package, proposer, draws)
-        self.influence(draws)
+        k = self.recorded
+        opened, was_active = self.state.positions[:k].copy(), self.state.active[:k].copy()
+        self.concede()
+        package, proposer = self.behaviour.table(draws)
+        accepted = self.respond(package)
         self.conclude(package, accepted, draws)
         if was_active.any():
-            k = self.recorded
-            self.log.append(RoundLog(round=self.state.round, positions=opened, package=package[:k].copy(),
-                                     proposer=proposer[:k].copy(), accepted=accepted[:k].copy(),
-                                     outcome=self.state.outcome[:k].copy()))  # fmt: skip
+            self.log.append(RoundLog(round=self.state.round, positions=opened, demand=self.state.demand[:k].copy(),
+                                     package=package[:k].copy(), proposer=proposer[:k].copy(),
+                                     accepted=accepted[:k].copy(), outcome=self.state.outcome[:k].copy()))  # fmt: skip
+        self.influence(draws)
         self.state.round += 1
         self.running = bool(self.state.active.any())
 
+    def _complete_log(self) -> tuple[RoundLog, ...]:
+        """The logged rounds, with the offers that were turned down filled in (worked out once, at the end)."""
+        offers = getattr(self.behaviour, "trade_off", None)
+        if offers is None or self.frontier is None or self.frontier.empty:
+            return tuple(self.log)
+        done = []
+        for entry in self.log:
+            rows = np.flatnonzero(np.isnan(entry.package[:, 0]) & (entry.proposer >= 0) & (entry.outcome >= 0))
+            rows = rows[~np.isnan(entry.demand[rows][:, self.veto]).any(axis=1)] if len(rows) else rows
+            if len(rows):
+                package = entry.package.copy()
+                package[rows] = offers(entry.proposer[rows], entry.demand[rows][:, self.veto])
+                accepted = entry.accepted.copy()
+                for agent in self.negotiators:
+                    accepted[rows, agent.index] = agent.judge(package[rows], entry.demand[rows, agent.index])
+                entry = RoundLog(round=entry.round, positions=entry.positions, demand=entry.demand, package=package,
+                                 proposer=entry.proposer, accepted=accepted, outcome=entry.outcome)  # fmt: skip
+            done.append(entry)
+        return tuple(done)
+
     def result(self) -> RunResult:
-        """Per-replication outcomes and realised utilities."""
+        """Per-replication outcomes, what the terms are worth to each actor and realised utilities."""
         state = self.state
         agreed = state.outcome == Outcome.AGREEMENT
-        realised = np.where(agreed[:, None], state.utility, self.reservation[None, :])
+        value = np.full(state.terms.shape[:1] + self.reservation.shape, np.nan)
+        value[agreed] = utilities(state.terms[agreed], self.ideal, self.scaled_salience)
+        delay = np.maximum(state.rounds - 1, 0)[:, None]
+        realised = np.where(agreed[:, None], self.reservation + self.discount**delay * (value - self.reservation),
+                            self.reservation[None, :])  # fmt: skip
         return RunResult(outcome=state.outcome.copy(), rounds=state.rounds.copy(), terms=state.terms.copy(),
-                         utility=realised, final_positions=state.positions.copy(), log=tuple(self.log))  # fmt: skip
+                         value=value, utility=realised, holdout=state.holdout.copy(),
+                         final_positions=state.positions.copy(), log=self._complete_log())  # fmt: skip
 
 
 def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None) -> RunResult:

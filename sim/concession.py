@@ -1,60 +1,64 @@
-"""Concession: how much each actor insists on, round by round."""
+"""Concession: what each veto party demands, round by round, and who proposes.
+
+A veto party demands its reservation (what it believes no deal is worth) plus a share of its room:
+what its stated position is worth to it, less that reservation. Its style sets the share for each
+round, falling to nothing at the deadline; a concession once made is never taken back.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from negsim.sim.kernels import aspiration_curve
 from negsim.sim.spec import ScenarioSpec
+from negsim.sim.styles import Equilibrium
 
-__all__ = ["aspirations", "proposer_order"]
+__all__ = ["demand_shares", "equilibrium_play", "proposer_chances", "proposer_order", "strengths"]
+
+
+def strengths(scenario: ScenarioSpec) -> np.ndarray:
+    """``(n,)`` each actor's capability against an equal share of the veto parties' (1/number of them).
+
+    >>> from negsim.sim.scenarios import split_the_pie
+    >>> strengths(split_the_pie()).tolist()
+    [2.0, 2.0]
+    """
+    vetoes = sum(actor.veto for actor in scenario.actors)
+    return np.array([vetoes * actor.capability for actor in scenario.actors])
+
+
+def equilibrium_play(scenario: ScenarioSpec) -> bool:
+    """Whether the veto parties play the equilibrium style (validation makes it all of them or none)."""
+    return any(isinstance(actor.concession, Equilibrium) for actor in scenario.actors if actor.veto)
+
+
+def demand_shares(scenario: ScenarioSpec, *, speed: float = 1.0) -> np.ndarray:
+    """``(T, n)`` the share of its room each veto party still demands at the end of each round.
+
+    Non-veto parties demand nothing (they cannot block); under the equilibrium style the shares are
+    unused and left at zero.
+    """
+    shares = np.zeros((scenario.deadline, len(scenario.actors)))
+    if equilibrium_play(scenario):
+        return shares
+    for i, (actor, strength) in enumerate(zip(scenario.actors, strengths(scenario), strict=True)):
+        if actor.veto:
+            shares[:, i] = actor.concession.shares(deadline=scenario.deadline, strength=strength,
+                                                   discount=actor.discount, speed=speed)  # fmt: skip
+    return shares
 
 
 def proposer_order(scenario: ScenarioSpec) -> np.ndarray:
-    """Indices of the veto parties, the actors who take turns to propose."""
-    return np.array([i for i, actor in enumerate(scenario.actors) if actor.veto])
+    """The veto parties in the order they propose in rotation: strongest first, ties in scenario order.
 
-
-def _equilibrium(scenario: ScenarioSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Finite-horizon subgame-perfect aspirations for two alternating proposers.
-
-    Backward induction on the constant-sum split: in the last round the
-    responder accepts anything worth its reservation value; earlier it accepts
-    what it would get by proposing next round, discounted once. The proposer
-    keeps the rest. As the deadline grows this converges to Rubinstein (1982).
+    >>> from negsim.sim.scenarios import split_the_pie
+    >>> proposer_order(split_the_pie()).tolist()
+    [0, 1]
     """
-    order = proposer_order(scenario)
-    deadline = scenario.deadline
-    n = len(scenario.actors)
-    as_proposer = np.ones((deadline, n))
-    as_responder = np.zeros((deadline, n))
-    for t in range(deadline - 1, -1, -1):
-        proposer = order[t % len(order)]
-        responder = order[(t + 1) % len(order)]
-        spec = scenario.actors[responder]
-        later = as_proposer[t + 1, responder] if t + 1 < deadline else 0.0
-        threshold = max(spec.reservation, spec.discount * later)
-        as_responder[t, responder] = threshold
-        as_proposer[t, proposer] = 1.0 - threshold
-    return as_proposer, as_responder
+    veto = [i for i, actor in enumerate(scenario.actors) if actor.veto]
+    return np.array(sorted(veto, key=lambda i: -scenario.actors[i].capability), dtype=int)
 
 
-def aspirations(scenario: ScenarioSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Aspiration levels ``(T, n)`` when proposing and when responding.
-
-    Time-dependent styles insist on the same level in both roles; the
-    equilibrium style (two veto parties only) differs by role.
-    """
-    curves = np.ones((scenario.deadline, len(scenario.actors)))
-    equilibrium = None
-    for i, actor in enumerate(scenario.actors):
-        if actor.concession is None:
-            equilibrium = equilibrium or _equilibrium(scenario)
-            continue
-        curves[:, i] = aspiration_curve(actor.concession, actor.reservation, scenario.deadline)
-    as_proposer, as_responder = curves.copy(), curves.copy()
-    if equilibrium is not None:
-        for i, actor in enumerate(scenario.actors):
-            if actor.concession is None:
-                as_proposer[:, i], as_responder[:, i] = equilibrium[0][:, i], equilibrium[1][:, i]
-    return as_proposer, as_responder
+def proposer_chances(scenario: ScenarioSpec) -> np.ndarray:
+    """``(n,)`` each actor's chance to propose in a capability-weighted draw (zero without a veto)."""
+    weights = np.array([actor.capability * actor.veto for actor in scenario.actors])
+    return weights / weights.sum()

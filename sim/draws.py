@@ -1,8 +1,9 @@
-"""Exogenous randomness of one round, drawn in one fixed layout for all replications.
+"""Exogenous randomness of a run, drawn in one fixed layout for all replications.
 
-Both the vectorised model and the per-replication reference read the same
-blocks, so the same seed gives the same draws whatever path runs them. Only
-what the scenario switches on is drawn, always in the order below.
+Both the vectorised model and the per-replication reference read the same blocks, so the same seed
+gives the same draws whatever path runs them. Only what the scenario switches on is drawn: first,
+once, each party's optimism; then, each round, in this order, the proposer draw, shocks and
+escalation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from negsim.sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 
-__all__ = ["RoundDraws", "draw_layout", "draw_round", "spawn_generators"]
+__all__ = ["RoundDraws", "draw_layout", "draw_optimism", "draw_round", "spawn_generators"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +23,11 @@ class RoundDraws:
 
     Attributes:
         pick: ``(R,)`` uniforms choosing a capability-weighted proposer.
-        noise: ``(R, n)`` perception errors added to utilities.
-        jolt: ``(R, n, m)`` position shocks (zero where no shock hit).
+        jolt: ``(R, n, m)`` position shocks as shares of each issue's scale (zero where no shock hit).
         escalate: ``(R,)`` uniforms deciding a unilateral move.
     """
 
     pick: np.ndarray | None
-    noise: np.ndarray | None
     jolt: np.ndarray | None
     escalate: np.ndarray | None
 
@@ -57,19 +56,28 @@ def draw_layout(run: RunSpec) -> tuple:
     )  # fmt: skip
 
 
+def draw_optimism(rng: np.random.Generator, *, scenario: ScenarioSpec, replications: int) -> np.ndarray:
+    """``(R, n)`` how much each party overrates what no deal is worth to it (zero without perception noise).
+
+    A half-normal draw with scale ``noise.perception``, once per replication: a self-serving bias,
+    never a reason to sign less than no deal is worth.
+    """
+    shape = (replications, len(scenario.actors))
+    if scenario.noise.perception <= 0:
+        return np.zeros(shape)
+    return scenario.noise.perception * np.abs(rng.standard_normal(shape))
+
+
 def draw_round(rng: np.random.Generator, *, scenario: ScenarioSpec, protocol: ProtocolSpec,
                replications: int) -> RoundDraws:  # fmt: skip
-    """Draw one round's blocks in the fixed order pick, noise, shocks, escalation."""
+    """Draw one round's blocks in the fixed order pick, shocks, escalation."""
     n, m = len(scenario.actors), len(scenario.issues)
-    noise_spec = scenario.noise
+    noise = scenario.noise
     pick = rng.random(replications) if protocol.proposer == "weighted" else None
-    noise = None
-    if noise_spec.perception > 0:
-        noise = noise_spec.perception * rng.standard_normal((replications, n))
     jolt = None
-    if noise_spec.p_shock > 0 and noise_spec.shock_size > 0:
-        hit = rng.random((replications, n)) < noise_spec.p_shock
+    if noise.p_shock > 0 and noise.shock_size > 0:
+        hit = rng.random((replications, n)) < noise.p_shock
         jolt = np.zeros((replications, n, m))
-        jolt[hit] = noise_spec.shock_size * rng.standard_normal((int(hit.sum()), m))
+        jolt[hit] = noise.shock_size * rng.standard_normal((int(hit.sum()), m))
     escalate = rng.random(replications) if scenario.escalation is not None else None
-    return RoundDraws(pick=pick, noise=noise, jolt=jolt, escalate=escalate)
+    return RoundDraws(pick=pick, jolt=jolt, escalate=escalate)

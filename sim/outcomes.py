@@ -31,15 +31,18 @@ class RoundLog:
 
     Attributes:
         round: round index.
-        positions: ``(k, n, m)`` positions when the round opened.
+        positions: ``(k, n, m)`` stated positions when the round opened.
+        demand: ``(k, n)`` what each veto party demanded this round, as a utility (NaN without a veto).
         package: ``(k, m)`` the package on the table (NaN without offers).
         proposer: ``(k,)`` index of the proposing actor, -1 for a mediator.
-        accepted: ``(k, n)`` each actor's answer.
+        accepted: ``(k, n)`` each actor's answer: a veto party accepts what meets its demand; a party
+            without a veto says whether the package beats no deal for it.
         outcome: ``(k,)`` outcome codes after the round.
     """
 
     round: int
     positions: np.ndarray
+    demand: np.ndarray
     package: np.ndarray
     proposer: np.ndarray
     accepted: np.ndarray
@@ -52,19 +55,23 @@ class RunResult:
 
     Attributes:
         outcome: ``(R,)`` :class:`Outcome` codes.
-        rounds: ``(R,)`` round in which the replication ended (1-based count).
+        rounds: ``(R,)`` how many rounds the replication lasted (0: no round, the zone of agreement is empty).
         terms: ``(R, m)`` agreed package, NaN without agreement.
-        utility: ``(R, n)`` each actor's realised utility: the agreement's
-            value measured from the position the actor held when it agreed,
-            discounted for the rounds it took (``discount ** (round - 1)``), or
-            its reservation value when there is no agreement.
-        final_positions: ``(R, n, m)`` positions when the replication ended.
+        value: ``(R, n)`` what the agreed terms are worth to each actor (its utility, measured from its
+            own ideal), NaN without agreement.
+        utility: ``(R, n)`` each actor's realised utility: ``r + discount ** (round - 1) * (value - r)``
+            for an agreement in round ``round`` (no deal keeps its worth ``r`` while talks go on), or
+            ``r`` without agreement.
+        holdout: ``(R, n)`` the veto parties whose demands nothing could meet when talks stalled.
+        final_positions: ``(R, n, m)`` stated positions when the replication ended.
         log: round logs of the first replications.
     """
 
     outcome: np.ndarray
     rounds: np.ndarray
     terms: np.ndarray
+    value: np.ndarray
     utility: np.ndarray
+    holdout: np.ndarray
     final_positions: np.ndarray
     log: tuple[RoundLog, ...] = ()

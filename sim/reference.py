@@ -1,210 +1,219 @@
 """A plain per-replication implementation of the rules, the oracle for the fast path.
 
-It walks one replication at a time with scalar loops over actors and issues,
-written from the rules in DESIGN.md rather than from the vectorised kernels,
-and reads the same draw blocks as :class:`agents.model.NegotiationModel`. Slow by
-design: use it in tests, not in runs.
+It walks one replication at a time, written from the rules in the README rather than from the
+vectorised engine: where the engine uses the frontier's facets (:mod:`negsim.sim.frontier`), this
+solves linear programs over packages (one binary choice per linkage, enumerated), and it reads the
+same draw blocks as :class:`negsim.agents.model.NegotiationModel`. What it shares with the engine, the
+demand shares of :mod:`negsim.sim.concession`, is tested on its own. Slow by design: use it in tests,
+not in runs. It covers the time-dependent styles and the chair's text; the equilibrium style has its
+own oracle in the tests.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import itertools
 
-from negsim.sim.concession import aspirations, proposer_order
-from negsim.sim.draws import RoundDraws, draw_round, spawn_generators
+import numpy as np
+from scipy.optimize import linprog
+
+from negsim.sim.concession import demand_shares, proposer_order
+from negsim.sim.draws import draw_optimism, draw_round, spawn_generators
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec, ScenarioSpec
 
-__all__ = ["simulate_reference"]
+__all__ = ["Packages", "simulate_reference"]
 
-TIE = 1e-12
-
-
-def _utility(package, position, salience, span) -> float:
-    return 1.0 - sum(s * abs(x - p) / w for x, p, s, w in zip(package, position, salience, span, strict=True))
+TIE = 1e-9
 
 
-def _mean(values: list[float], weights: list[float]) -> float:
-    return sum(w * v for v, w in zip(values, weights, strict=True)) / sum(weights)
+class Packages:
+    """Linear programs over the packages that keep every veto party's red lines and linkages."""
+
+    def __init__(self, scenario: ScenarioSpec) -> None:
+        veto = [a for a in scenario.actors if a.veto]
+        self.m, self.n = len(scenario.issues), len(veto)
+        self.ideal = np.array([a.ideal for a in veto])
+        span = np.array([i.span for i in scenario.issues])
+        self.scaled = np.array([a.salience for a in veto]) / span
+        low = np.max([a.red_low for a in veto], axis=0)
+        high = np.min([a.red_high for a in veto], axis=0)
+        vetoes = {a.name for a in veto}
+        links = [(scenario.issue_index(l.issue), l.low, l.high, scenario.issue_index(l.when_issue), l.when_low,
+                  l.when_high) for l in scenario.linkages if l.actor in vetoes]  # fmt: skip
+        self.boxes = []
+        for choice in itertools.product((0, 1), repeat=len(links)):  # each linkage: keep the condition, or the issue
+            lo, hi = low.copy(), high.copy()
+            for pick, (k, a, b, q, c, d) in zip(choice, links, strict=True):
+                j, x, y = (q, c, d) if pick == 0 else (k, a, b)
+                lo[j], hi[j] = max(lo[j], x), min(hi[j], y)
+            if np.all(lo <= hi):
+                self.boxes.append((lo, hi))
+
+    def _solve(self, cost_x, cost_t, floor, extra=None, boxes=None):
+        """min over boxes of cost . (x, t, z) with u_i(x) >= floor_i (+ z * extra_i); ``None`` if infeasible."""
+        n, m = self.n, self.m
+        z = extra is not None
+        size = m + n * m + z
+        rows, bound = [], []
+        for i in range(n):
+            for k in range(m):
+                for sign in (1.0, -1.0):
+                    row = np.zeros(size)
+                    row[k], row[m + i * m + k] = sign, -1.0
+                    rows.append(row)
+                    bound.append(sign * self.ideal[i, k])
+            row = np.zeros(size)
+            row[m + i * m : m + (i + 1) * m] = self.scaled[i]
+            if z:
+                row[-1] = extra[i]
+            rows.append(row)
+            bound.append(1.0 - floor[i])
+        cost = np.concatenate([cost_x, cost_t, [-1.0] if z else []])
+        best = None
+        for lo, hi in self.boxes if boxes is None else boxes:
+            limits = list(zip(lo, hi, strict=True)) + [(0.0, None)] * (n * m) + ([(None, None)] if z else [])
+            result = linprog(cost, A_ub=np.array(rows), b_ub=np.array(bound), bounds=limits, method="highs")
+            if result.status == 0 and (best is None or result.fun < best.fun - 1e-12):
+                best = result
+        return best
+
+    def reachable(self, u: np.ndarray, boxes=None) -> bool:
+        """Whether some package (in ``boxes``, default all) gives every veto party at least ``u``."""
+        return self._solve(np.zeros(self.m), np.zeros(self.n * self.m), u, boxes=boxes) is not None
+
+    def furthest(self, u: np.ndarray, direction: np.ndarray, boxes=None) -> float:
+        """The largest ``z`` with ``u + z direction`` reachable (``-inf`` if none)."""
+        result = self._solve(np.zeros(self.m), np.zeros(self.n * self.m), u, extra=direction, boxes=boxes)
+        return -np.inf if result is None else float(result.x[-1])
+
+    def settle(self, u: np.ndarray) -> np.ndarray:
+        """Utilities of the settled package: in each box where ``u`` is reachable, the parties that can gain
+        alone gain together; the box with the largest total gain is taken; until nobody can gain."""
+        u = u.copy()
+        for _ in range(self.n + 1):
+            best_total, best_step = 0.0, None
+            for box in self.boxes:
+                if not self.reachable(u - TIE, boxes=[box]):
+                    continue
+                alone = np.array([self.furthest(u, np.eye(self.n)[i], boxes=[box]) for i in range(self.n)])
+                can = alone > 1e-8
+                if not can.any():
+                    continue
+                together = self.furthest(u, can * 1.0, boxes=[box])
+                if together * can.sum() > best_total + TIE:
+                    best_total, best_step = together * can.sum(), together * can
+            if best_step is None:
+                return u
+            u = u + best_step
+        return u
 
 
-def _median(values: list[float], weights: list[float]) -> float:
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    total, running = sum(weights), 0.0
-    for i in order:
-        running += weights[i]
-        if running >= total / 2.0:
-            return values[i]
-    return values[order[-1]]
-
-
-class _Replication:
-    """One replication's state and its round, in scalar form."""
-
-    def __init__(self, run: RunSpec, index: int) -> None:
-        self.run, self.r, sc = run, index, run.scenario
-        self.sc: ScenarioSpec = sc
-        self.n, self.m = len(sc.actors), len(sc.issues)
-        self.span = [issue.span for issue in sc.issues]
-        self.x0 = [list(a.ideal) for a in sc.actors]
-        self.pos = [list(a.ideal) for a in sc.actors]
-        veto = [a for a in sc.actors if a.veto]
-        self.f_low = [max(a.red_low[k] for a in veto) for k in range(self.m)]
-        self.f_high = [min(a.red_high[k] for a in veto) for k in range(self.m)]
-        self.boost = [1.0] * self.n
-        self.order = list(proposer_order(sc))
-        self.asp_prop, self.asp_resp = aspirations(sc)
-        self.w = sc.influence_matrix()
-
-    def weights(self, k: int, exclude: int | None = None) -> list[float]:
-        """Capability × salience weights of the veto parties on issue ``k``."""
-        sc = self.sc
-        veto_w = [a.capability * a.salience[k] * a.veto for a in sc.actors]
-        if sum(veto_w) <= 0:
-            veto_w = [1.0 * a.veto for a in sc.actors]
-        if exclude is None:
-            return veto_w
-        others = [0.0 if i == exclude else w for i, w in enumerate(veto_w)]
-        return others if sum(others) > 0 else [1.0 * (i == exclude) for i in range(self.n)]
-
-    def feasible(self, package: list[float]) -> list[float]:
-        package = [min(max(x, lo), max(hi, lo)) for x, lo, hi in zip(package, self.f_low, self.f_high, strict=True)]
-        for link in self.sc.linkages:
-            a, k, q = (
-                self.sc.actor_index(link.actor),
-                self.sc.issue_index(link.issue),
-                self.sc.issue_index(link.when_issue),
-            )
-            if self.sc.actors[a].veto and not link.when_low <= package[q] <= link.when_high:
-                package[k] = min(max(package[k], link.low), link.high)
-        return package
-
-    def proposal(self, i: int, t: int) -> list[float]:
-        actor = self.sc.actors[i]
-        target = [_mean([p[k] for p in self.pos], self.weights(k, exclude=i)) for k in range(self.m)]
-        loss = sum(
-            s * abs(c - p) / w for c, p, s, w in zip(target, self.pos[i], actor.salience, self.span, strict=True)
-        )
-        step = min(max((1.0 - self.asp_prop[t, i]) / loss, 0.0), 1.0) if loss > 0 else 0.0
-        return self.feasible([p + step * (c - p) for p, c in zip(self.pos[i], target, strict=True)])
-
-    def tolerates(self, i: int, package: list[float]) -> bool:
-        actor = self.sc.actors[i]
-        if any(not lo - TIE <= x <= hi + TIE for x, lo, hi in zip(package, actor.red_low, actor.red_high, strict=True)):
-            return False
-        for link in self.sc.linkages:
-            if self.sc.actor_index(link.actor) != i:
-                continue
-            k, q = self.sc.issue_index(link.issue), self.sc.issue_index(link.when_issue)
-            if not (link.when_low <= package[q] <= link.when_high or link.low - TIE <= package[k] <= link.high + TIE):
-                return False
-        return True
-
-    def table(self, t: int, draws: RoundDraws) -> tuple[list[float], int]:
-        protocol = self.run.protocol
-        if protocol.name == "mediated":
-            anchor = _median if protocol.anchor == "median" else _mean
-            text = [anchor([p[k] for p in self.pos], [w * b for w, b in zip(self.weights(k), self.boost, strict=True)])
-                    for k in range(self.m)]  # fmt: skip
-            return self.feasible(text), -1
-        if draws.pick is None:
-            proposer = self.order[t % len(self.order)]
+def _touch(packages: Packages, before: np.ndarray, now: np.ndarray) -> float | None:
+    """Smallest ``lam`` in [0, 1] with ``before + lam (now - before)`` reachable, by bisection on the LP."""
+    if not packages.reachable(now - TIE):
+        return None
+    if packages.reachable(before - TIE):
+        return 0.0
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        if packages.reachable(before + mid * (now - before) - 1e-13):
+            high = mid
         else:
-            caps = [self.sc.actors[i].capability for i in self.order]
-            share, total, chosen = 0.0, sum(caps), len(self.order) - 1
-            for j, c in enumerate(caps):
-                share += c
-                if draws.pick[self.r] < share / total:
-                    chosen = j
-                    break
-            proposer = self.order[chosen]
-        return self.proposal(proposer, t), proposer
-
-    def respond(self, t: int, package: list[float], proposer: int, draws: RoundDraws) -> list[bool]:
-        answers, self.values = [], []
-        for i, actor in enumerate(self.sc.actors):
-            value = _utility(package, self.pos[i], actor.salience, self.span)
-            self.values.append(actor.discount**t * value)
-            worth = actor.discount**t * value >= actor.reservation - TIE
-            perceived = value + (draws.noise[self.r, i] if draws.noise is not None else 0.0)
-            if i == proposer:
-                answers.append(worth)
-            else:
-                answers.append(perceived >= self.asp_resp[t, i] - TIE and worth and self.tolerates(i, package))
-        if self.run.protocol.name == "mediated":
-            self.boost = [
-                b * (1.0 if ok else 1.0 + self.run.protocol.amend_rate)
-                for b, ok in zip(self.boost, answers, strict=True)
-            ]
-        return answers
-
-    def influence(self, draws: RoundDraws) -> None:
-        moved = []
-        for i, actor in enumerate(self.sc.actors):
-            lam = 1.0 - actor.stubbornness
-            row = []
-            for k in range(self.m):
-                pulled = sum(self.w[i, j] * self.pos[j][k] for j in range(self.n))
-                value = lam * pulled + (1.0 - lam) * self.x0[i][k]
-                if draws.jolt is not None:
-                    value += draws.jolt[self.r, i, k]
-                row.append(min(max(value, actor.red_low[k]), actor.red_high[k]))
-            moved.append(row)
-        self.pos = moved
-
-    def ended(self, t: int, package, answers, draws: RoundDraws) -> Outcome | None:
-        sc, veto = self.sc, [i for i, a in enumerate(self.sc.actors) if a.veto]
-        if self.run.protocol.name != "influence_only" and all(answers[i] for i in veto):
-            return Outcome.AGREEMENT
-        esc = sc.escalation
-        if esc is not None and t >= esc.after_round:
-            k, mover = sc.issue_index(esc.issue), sc.actor_index(esc.actor)
-            crosses = any(
-                not sc.actors[i].red_low[k] <= esc.value <= sc.actors[i].red_high[k] for i in veto if i != mover
-            )
-            if crosses and draws.escalate[self.r] < esc.p_per_round:
-                return Outcome.ESCALATION
-        if self.run.protocol.name != "influence_only":
-            for i in veto:
-                actor = sc.actors[i]
-                best_pos = [min(max(p, lo), hi) for p, lo, hi in zip(self.pos[i], self.f_low, self.f_high, strict=True)]
-                if (
-                    actor.discount ** (t + 1) * _utility(best_pos, self.pos[i], actor.salience, self.span)
-                    < actor.reservation - TIE
-                ):
-                    return Outcome.BREAKDOWN
-        return Outcome.STALEMATE if t + 1 >= sc.deadline else None
-
-    def play(self, blocks: list[RoundDraws]) -> tuple[Outcome, int, list[float] | None]:
-        if any(lo > hi + TIE for lo, hi in zip(self.f_low, self.f_high, strict=True)):
-            return Outcome.BREAKDOWN, 0, None
-        for t, draws in enumerate(blocks):
-            if self.run.protocol.name == "influence_only":
-                package, answers = None, [False] * self.n
-            else:
-                package, proposer = self.table(t, draws)
-                answers = self.respond(t, package, proposer, draws)
-            self.influence(draws)
-            outcome = self.ended(t, package, answers, draws)
-            if outcome is not None:
-                return outcome, t + 1, package if outcome == Outcome.AGREEMENT else None
-        raise AssertionError("a replication always ends by the deadline")
+            low = mid
+    return high
 
 
 def simulate_reference(run: RunSpec) -> RunResult:
-    """Simulate ``run`` one replication at a time (same seed → same draws as the model)."""
-    sc, R = run.scenario, run.replications
+    """Simulate ``run`` one replication at a time (same seed → same draws as the model).
+
+    Returns per-replication outcomes, rounds and values; ``terms`` holds NaN (packages are not unique where
+    parties are indifferent, so the oracle checks utilities, not packages).
+    """
+    sc, R, protocol = run.scenario, run.replications, run.protocol
+    n, m, T = len(sc.actors), len(sc.issues), sc.deadline
     _, noise_rng = spawn_generators(run.seed)
-    blocks = [draw_round(noise_rng, scenario=sc, protocol=run.protocol, replications=R) for _ in range(sc.deadline)]
-    n, m = len(sc.actors), len(sc.issues)
+    optimism = draw_optimism(noise_rng, scenario=sc, replications=R)
+    blocks = [draw_round(noise_rng, scenario=sc, protocol=protocol, replications=R) for _ in range(T)]
+    veto = np.array([a.veto for a in sc.actors])
+    reservation = np.array([a.reservation for a in sc.actors])
+    discount = np.array([a.discount for a in sc.actors])
+    ideal = np.array([a.ideal for a in sc.actors])
+    span = np.array([i.span for i in sc.issues])
+    scaled = np.array([a.salience for a in sc.actors]) / span
+    shares = demand_shares(sc, speed=1.0 + protocol.pressure)
+    packages = Packages(sc)
+    lam = 1.0 - np.array([a.stubbornness for a in sc.actors])
+    W = sc.influence_matrix()
+    red_low, red_high = np.array([a.red_low for a in sc.actors]), np.array([a.red_high for a in sc.actors])
     outcome, rounds = np.zeros(R, np.int8), np.zeros(R, np.int32)
-    terms, utility, final = np.full((R, m), np.nan), np.zeros((R, n)), np.zeros((R, n, m))
+    value, utility = np.full((R, n), np.nan), np.tile(reservation, (R, 1))
+    talks = protocol.name != "influence_only"
+    zopa = bool(packages.boxes) and packages.reachable(reservation[veto])
+    weight = None
+    if protocol.name == "mediated":
+        caps = np.array([a.capability for a in sc.actors])[veto]
+        weight = (
+            caps / caps.sum()
+            if protocol.weights == "capability" and caps.sum() > 0
+            else np.full(veto.sum(), 1 / veto.sum())
+        )
+    order = proposer_order(sc)
     for r in range(R):
-        replication = _Replication(run, r)
-        outcome[r], rounds[r], package = replication.play(blocks)
-        final[r] = replication.pos
-        if package is None:
-            utility[r] = [actor.reservation for actor in sc.actors]
-        else:
-            utility[r], terms[r] = replication.values, package
-    return RunResult(outcome=outcome, rounds=rounds, terms=terms, utility=utility, final_positions=final)
+        if talks and not zopa:
+            outcome[r] = Outcome.BREAKDOWN
+            continue
+        perceived = np.minimum(reservation + optimism[r], 1.0)
+        pos = ideal.copy()
+        ceiling = np.maximum(1.0, perceived)
+        demand = ceiling.copy()
+        text_value = None
+        if weight is not None:
+            z = packages.furthest(perceived[veto], weight)
+            text_value = packages.settle(perceived[veto] + max(z, 0.0) * weight) if z >= -TIE else None
+        for t in range(T):
+            before = demand.copy()
+            demand = np.minimum(demand, perceived + shares[t] * (ceiling - perceived))
+            agreed = None
+            if talks and weight is None:
+                hit = _touch(packages, before[veto], demand[veto])
+                if hit is not None:
+                    # a hair inside: the LP solver's feasibility tolerance (1e-7) can put the bisection just outside
+                    agreed = packages.settle(before[veto] + hit * (demand[veto] - before[veto]) - 1e-7)
+            elif talks and text_value is not None and np.all(text_value >= demand[veto] - TIE):
+                agreed = text_value
+            if agreed is not None:
+                outcome[r], rounds[r] = Outcome.AGREEMENT, t + 1
+                value[r, veto] = agreed
+                break
+            esc = sc.escalation
+            if esc is not None and t >= esc.after_round:
+                k, mover = sc.issue_index(esc.issue), sc.actor_index(esc.actor)
+                crosses = any(
+                    not red_low[i, k] <= esc.value <= red_high[i, k] for i in range(n) if veto[i] and i != mover
+                )
+                if crosses and blocks[t].escalate[r] < esc.p_per_round:
+                    outcome[r], rounds[r] = Outcome.ESCALATION, t + 1
+                    break
+            if t + 1 >= T:
+                outcome[r], rounds[r] = Outcome.STALEMATE, T
+                break
+            moved = lam[:, None] * (W @ pos) + (1 - lam)[:, None] * ideal
+            if blocks[t].jolt is not None:
+                moved = moved + blocks[t].jolt[r] * span
+            pos = np.clip(moved, red_low, red_high)
+            said = 1.0 - (np.abs(pos - ideal) * scaled).sum(axis=1)
+            ceiling = np.maximum(np.minimum(ceiling, said), perceived)
+        if outcome[r] == Outcome.AGREEMENT:
+            delay = rounds[r] - 1
+            utility[r, veto] = reservation[veto] + discount[veto] ** delay * (value[r, veto] - reservation[veto])
+    del order
+    return RunResult(
+        outcome=outcome,
+        rounds=rounds,
+        terms=np.full((R, m), np.nan),
+        value=value,
+        utility=utility,
+        holdout=np.zeros((R, n), bool),
+        final_positions=np.zeros((R, n, m)),
+    )

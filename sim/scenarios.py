@@ -19,8 +19,8 @@ def split_the_pie(
     ('a', 'b')
     """
     why = {"ideal.share": "judgment: textbook example", "profile": "judgment: textbook example"}
-    actor = {"salience": {"share": 1.0}, "capability": 1.0, "stubbornness": 1.0, "concession": style,
-             "reservation": 0.0, "evidence": why}  # fmt: skip
+    actor = {"salience": {"share": 1.0}, "capability": 1.0, "concession": style, "reservation": 0.0,
+             "evidence": why}  # fmt: skip
     return build_scenario({
         "name": "split_the_pie", "deadline": deadline,
         "issues": {"share": {"low_label": "all to b", "high_label": "all to a"}},

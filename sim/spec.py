@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from negsim.sim.styles import Style
+
 __all__ = [
-    "CONCESSION_STYLES",
     "ActorSpec",
     "EdgeSpec",
     "EscalationSpec",
@@ -19,19 +20,6 @@ __all__ = [
     "RunSpec",
     "ScenarioSpec",
 ]
-
-#: Named concession styles and their Faratin et al. (1998) exponents: below 1
-#: an actor holds out (Boulware), above 1 it concedes early (Conceder).
-CONCESSION_STYLES: dict[str, float] = {
-    "hardliner": 0.02,
-    "boulware": 0.3,
-    "linear": 1.0,
-    "conceder": 3.0,
-}
-
-#: Style whose aspirations come from backward induction (bilateral only).
-EQUILIBRIUM = "equilibrium"
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IssueSpec:
@@ -56,8 +44,7 @@ class ActorSpec:
 
     ``ideal``, ``salience`` and the bounds in ``red_lines`` are tuples in the
     scenario's issue order; a missing red line is the issue's whole range.
-    ``concession`` is an exponent (see :data:`CONCESSION_STYLES`) or ``None``
-    for the equilibrium style.
+    ``concession`` is its concession style (:mod:`negsim.sim.styles`).
     """
 
     name: str
@@ -67,7 +54,7 @@ class ActorSpec:
     capability: float
     red_low: tuple[float, ...]
     red_high: tuple[float, ...]
-    concession: float | None
+    concession: Style
     stubbornness: float
     discount: float
     reservation: float
@@ -76,13 +63,8 @@ class ActorSpec:
 
     @property
     def style(self) -> str:
-        """Name of the concession style (or the exponent as text)."""
-        if self.concession is None:
-            return EQUILIBRIUM
-        for name, exponent in CONCESSION_STYLES.items():
-            if exponent == self.concession:
-                return name
-        return f"exponent {self.concession:g}"
+        """Name of the concession style (or its exponent, in words)."""
+        return self.concession.name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,7 +110,13 @@ class EscalationSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoiseSpec:
-    """Perception noise on utilities and random shocks to positions."""
+    """Randomness inside a run.
+
+    ``perception``: how far each veto party overrates what no deal is worth to it (the scale of a
+    half-normal draw, once per replication: a self-serving bias). ``p_shock`` and ``shock_size``:
+    the chance per actor and round that an event jolts its stated position, and the jolt's standard
+    deviation as a share of each issue's scale.
+    """
 
     perception: float = 0.0
     p_shock: float = 0.0
@@ -149,6 +137,7 @@ class ScenarioSpec:
     escalation: EscalationSpec | None = None
     noise: NoiseSpec = field(default_factory=NoiseSpec)
     deadline: int = 24
+    round: str = "one round of talks"
 
     @property
     def issue_names(self) -> tuple[str, ...]:
@@ -198,18 +187,20 @@ class ScenarioSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProtocolSpec:
-    """How offers are made.
+    """How offers are made: a registered protocol and its options.
 
-    ``name`` is ``alternating_offers`` (parties propose in turn, every veto
-    party must accept), ``mediated`` (a mediator tables one text and amends it
-    toward those who reject) or ``influence_only`` (no offers: positions
-    evolve on the influence graph until the deadline).
+    ``name`` is ``alternating_offers`` (veto parties table packages in turn;
+    ``proposer``: ``rotation`` or a capability-``weighted`` draw), ``mediated``
+    (a chair tables one text splitting the gains; ``weights``: ``capability``
+    or ``equal``; ``pressure``: how much faster the chair makes parties concede)
+    or ``influence_only`` (no offers: stated positions evolve on the influence
+    graph until the deadline).
     """
 
     name: str
     proposer: str = "rotation"
-    anchor: str = "mean"
-    amend_rate: float = 0.25
+    weights: str = "capability"
+    pressure: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,9 +9,8 @@ from typing import Any
 
 from negsim.sim.errors import ConfigError, got
 from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
+from negsim.sim.frontier import MAX_VETO
 from negsim.sim.spec import (
-    CONCESSION_STYLES,
-    EQUILIBRIUM,
     ActorSpec,
     EdgeSpec,
     EscalationSpec,
@@ -20,6 +19,7 @@ from negsim.sim.spec import (
     NoiseSpec,
     ScenarioSpec,
 )
+from negsim.sim.styles import STYLES, Style, TimeDependent, style_names
 
 __all__ = ["JUDGMENT", "build_scenario", "locate_source", "read_source"]  # evidence names re-exported
 
@@ -27,7 +27,10 @@ _ACTOR_KEYS = {
     "label", "veto", "ideal", "salience", "capability", "red_lines", "concession",
     "stubbornness", "discount", "reservation", "evidence",
 }  # fmt: skip
-_STYLES = ", ".join([*CONCESSION_STYLES, EQUILIBRIUM]) + " or a number > 0"
+#: Most linkages among the veto parties (each one doubles the boxes the frontier is built from).
+MAX_LINKAGES = 6
+#: Most rounds a scenario may have.
+MAX_DEADLINE = 10_000
 
 
 def _span(low: float, high: float) -> str:
@@ -101,15 +104,13 @@ def _per_issue(raw: Any, key: str, issues: tuple[IssueSpec, ...], bounded: bool)
     return tuple(values)
 
 
-def _concession(raw: Any, key: str) -> float | None:
-    if raw == EQUILIBRIUM:
-        return None
-    if isinstance(raw, str) and raw in CONCESSION_STYLES:
-        return CONCESSION_STYLES[raw]
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not (math.isfinite(raw) and raw > 0):
+def _concession(raw: Any, key: str) -> Style:
+    if isinstance(raw, str) and raw in STYLES:
+        return STYLES[raw]()
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not (math.isfinite(raw) and 0 < raw <= 1000):
         problem = f"unknown style {raw!r}" if isinstance(raw, str) else got(raw)
-        raise ConfigError(key, f"{problem}; allowed: {_STYLES}")
-    return float(raw)
+        raise ConfigError(key, f"{problem}; allowed: {style_names()}")
+    return TimeDependent(float(raw))
 
 
 def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[float, ...]):
@@ -151,9 +152,12 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     veto = raw.get("veto", True)
     if not isinstance(veto, bool):
         raise ConfigError(f"{key}.veto", f"got {veto!r}; allowed: true or false")
+    if not veto and "concession" in raw:
+        raise ConfigError(f"{key}.concession", f"{name} has no veto (veto: false), so it tables and blocks no offer "
+                          "and a concession style would change nothing; allowed: no concession key, or veto: true")
     return ActorSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"), ideal=ideal, salience=salience,
-        capability=_number(raw.get("capability"), f"{key}.capability", 0.0),
+        capability=_number(raw.get("capability"), f"{key}.capability", 0.0, 1.0),
         red_low=red_low, red_high=red_high,
         concession=_concession(raw.get("concession", "linear"), f"{key}.concession"),
         stubbornness=_number(raw.get("stubbornness", 0.5), f"{key}.stubbornness", 0.0, 1.0),
@@ -188,7 +192,7 @@ def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeS
     return tuple(edges)
 
 
-def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> LinkageSpec:
+def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source, vetoes) -> LinkageSpec:
     key = f"scenario.linkages.{name}"
     raw = _mapping(raw, key)
     _keys(raw, key, {"actor", "issue", "min", "max", "when", "evidence"})
@@ -201,8 +205,12 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source)
         raise ConfigError(f"{key}.when.issue", f"same as the linked issue {issue.name!r}; allowed: another issue")
     low = _number(raw.get("min", issue.low), f"{key}.min", issue.low, issue.high)
     when_low = _number(when.get("min", other.low), f"{key}.when.min", other.low, other.high)
+    actor = _known(raw.get("actor"), f"{key}.actor", actors, "actor")
+    if actor not in vetoes:
+        raise ConfigError(f"{key}.actor", f"{actor} has no veto, so its linkage could never block a package; "
+                          f"allowed: a party with a veto ({', '.join(vetoes)})")
     return LinkageSpec(
-        name=name, actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
+        name=name, actor=actor, issue=issue.name,
         low=low, high=_number(raw.get("max", issue.high), f"{key}.max", low, issue.high),
         when_issue=other.name, when_low=when_low,
         when_high=_number(when.get("max", other.high), f"{key}.when.max", when_low, other.high),
@@ -251,7 +259,7 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
     raw = _mapping(raw, "scenario")
     _keys(raw, "scenario", {
         "name", "title", "source", "deadline", "issues", "actors", "influence", "linkages",
-        "escalation", "noise", "question",
+        "escalation", "noise", "question", "round",
     })  # fmt: skip
     source_name = raw.get("source")
     source = None
@@ -264,20 +272,41 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
     issues = tuple(_issue(n, v) for n, v in _mapping(raw.get("issues"), "scenario.issues").items())
     if not issues:
         raise ConfigError("scenario.issues", "empty; allowed: one or more issues")
-    actors = tuple(_actor(n, v, issues, source) for n, v in _mapping(raw.get("actors"), "scenario.actors").items())
-    if sum(a.veto for a in actors) < 1 or len(actors) < 2:
-        problem = f"{len(actors)} actor(s), {sum(a.veto for a in actors)} with veto"
+    raw_actors = _mapping(raw.get("actors"), "scenario.actors")
+    actors = tuple(_actor(n, v, issues, source) for n, v in raw_actors.items())
+    vetoes = tuple(a.name for a in actors if a.veto)
+    if not vetoes or len(actors) < 2:
+        problem = f"{len(actors)} actor(s), {len(vetoes)} with veto"
         raise ConfigError("scenario.actors", f"{problem}; allowed: two or more actors, one or more with veto: true")
+    if len(vetoes) > MAX_VETO:
+        raise ConfigError("scenario.actors", f"{len(vetoes)} parties with a veto; allowed: at most {MAX_VETO} (the set "
+                          "of possible deals is computed exactly, and grows too fast beyond that)")
     names = tuple(a.name for a in actors)
     deadline = raw.get("deadline", 24)
-    if isinstance(deadline, bool) or not isinstance(deadline, int) or deadline < 1:
-        raise ConfigError("scenario.deadline", f"got {deadline!r}; allowed: a whole number of rounds >= 1")
+    if isinstance(deadline, bool) or not isinstance(deadline, int) or not 1 <= deadline <= MAX_DEADLINE:
+        raise ConfigError("scenario.deadline", f"got {deadline!r}; allowed: a whole number of rounds from 1 to "
+                          f"{MAX_DEADLINE}")
+    edges = _edges(raw.get("influence"), names, source)
+    _stubbornness_matters(raw_actors, edges)
     linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
+    if len(linkages) > MAX_LINKAGES:
+        raise ConfigError("scenario.linkages", f"{len(linkages)} linkages; allowed: at most {MAX_LINKAGES}")
     return ScenarioSpec(
         name=_text(raw.get("name", "scenario"), "scenario.name"),
         title=_text(raw.get("title", raw.get("name", "scenario")), "scenario.title"),
-        source=source_name or "", issues=issues, actors=actors, edges=_edges(raw.get("influence"), names, source),
-        linkages=tuple(_linkage(n, v, issues, names, source) for n, v in linkages.items()),
+        source=source_name or "", issues=issues, actors=actors, edges=edges,
+        linkages=tuple(_linkage(n, v, issues, names, source, vetoes) for n, v in linkages.items()),
         escalation=_escalation(raw.get("escalation"), issues, names, source),
         noise=_noise(raw.get("noise")), deadline=deadline,
+        round=_text(raw.get("round", "one round of talks"), "scenario.round"),
     )  # fmt: skip
+
+
+def _stubbornness_matters(raw_actors: Mapping, edges: tuple[EdgeSpec, ...]) -> None:
+    """Refuse a stubbornness for an actor that nobody influences: it could change nothing."""
+    targets = {edge.target for edge in edges}
+    for name, raw in raw_actors.items():
+        if "stubbornness" in raw and name not in targets:
+            raise ConfigError(f"scenario.actors.{name}.stubbornness", f"no one influences {name} (no "
+                              f"scenario.influence.*.{name} edge), so how firmly it holds its stated position "
+                              "changes nothing; allowed: no stubbornness key, or an influence edge into it")

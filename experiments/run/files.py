@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from negsim.sim.analysis import Analysis, analyse, analysis_record
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
-from negsim.sim.theory import compromise, nash_bargaining, weighted_median
 
-__all__ = ["references", "results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run"]
+__all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run"]
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -64,12 +64,16 @@ def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
         columns[f"terms.{issue}"] = result.terms[:, k]
     for i, actor in enumerate(run.scenario.actor_names):
         columns[f"utility.{actor}"] = result.utility[:, i]
+    for i, actor in enumerate(run.scenario.actor_names):
+        columns[f"value.{actor}"] = result.value[:, i]
+    names = np.array(run.scenario.actor_names)
+    columns["holdouts"] = [" ".join(names[row]) for row in result.holdout]
     return pd.DataFrame(columns)
 
 
 ROUND_COLUMNS = {
     "replication": "int64", "round": "int64", "actor": "str", "issue": "str", "position": "float64",
-    "proposal": "float64", "proposer": "str", "accepted": "bool", "outcome": "str",
+    "demand": "float64", "proposal": "float64", "proposer": "str", "accepted": "bool", "outcome": "str",
 }  # fmt: skip
 
 
@@ -77,11 +81,11 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     """Round-by-round log of the first replications, one row per actor and issue.
 
     ``proposer`` is the actor who tabled the package, ``mediator`` for the
-    mediator's text, or ``none`` when no package was tabled.
+    chair's text, or ``none`` when no package was tabled. ``demand`` is what
+    the actor demanded that round (a utility; NaN for a party without a veto).
     """
     actors, issues = run.scenario.actor_names, run.scenario.issue_names
-    nobody = "none" if run.protocol.name == "influence_only" else "mediator"
-    names = np.array([*actors, nobody])
+    names = np.array([*actors, "none", "mediator"])  # index -2: nobody, -1: the chair
     labels = np.array([o.label for o in Outcome])
     frames = []
     for entry in result.log:
@@ -90,7 +94,8 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "replication": rep.ravel(), "round": np.full(k * n * m, entry.round),
             "actor": np.array(actors)[actor.ravel()], "issue": np.array(issues)[issue.ravel()],
-            "position": entry.positions.ravel(), "proposal": entry.package[rep.ravel(), issue.ravel()],
+            "position": entry.positions.ravel(), "demand": entry.demand[rep.ravel(), actor.ravel()],
+            "proposal": entry.package[rep.ravel(), issue.ravel()],
             "proposer": names[entry.proposer[rep.ravel()]],
             "accepted": entry.accepted[rep.ravel(), actor.ravel()],
             "outcome": labels[entry.outcome[rep.ravel()]],
@@ -103,50 +108,22 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     return table.sort_values(["replication", "round", "actor", "issue"], kind="stable", ignore_index=True)
 
 
-def _package(issues: tuple[str, ...], values) -> dict[str, float | None]:
-    return {issue: (None if np.isnan(v) else float(v)) for issue, v in zip(issues, values, strict=True)}
+def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
+              analysis: Analysis | None = None) -> dict:  # fmt: skip
+    """The run's headline numbers, as written to ``summary.json``.
 
-
-def references(run: RunSpec) -> dict[str, dict[str, float | None] | None]:
-    """Closed-form reference packages among the veto parties, from their starting positions.
-
-    The compromise and the weighted median use capability × salience weights,
-    as the mediator's anchor does (equal weights on an issue no veto party
-    weighs); the Nash solution uses the reservation values as the
-    disagreement point, within the veto parties' common red lines.
+    ``analysis`` (the scenario's zone of possible agreement and references) is computed when not given.
     """
-    scenario = run.scenario
-    veto = [a for a in scenario.actors if a.veto]
-    ideals = np.array([a.ideal for a in veto])
-    salience = np.array([a.salience for a in veto])
-    weights = np.array([a.capability for a in veto])[:, None] * salience
-    weights[:, weights.sum(axis=0) <= 0] = 1.0
-    issues = scenario.issue_names
-    mean = compromise(ideals, np.ones(len(veto)), weights)
-    median = [weighted_median(ideals[:, k], weights[:, k]) for k in range(len(issues))]
-    low = np.array([a.red_low for a in veto]).max(axis=0)
-    high = np.array([a.red_high for a in veto]).min(axis=0)
-    try:
-        span = np.array([i.span for i in scenario.issues])
-        nash = nash_bargaining(ideals, salience, np.array([a.reservation for a in veto]), low=low,
-                               high=np.maximum(low, high), span=span)  # fmt: skip
-        nash_terms = _package(issues, nash)
-    except ValueError:
-        nash_terms = None
-    return {"compromise": _package(issues, mean), "weighted_median": _package(issues, median),
-            "nash_bargaining": nash_terms}  # fmt: skip
-
-
-def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None) -> dict:
-    """The run's headline numbers, as written to ``summary.json``."""
     counts = np.bincount(result.outcome, minlength=len(Outcome))
     agreed = result.outcome == Outcome.AGREEMENT
+    stalled = result.outcome == Outcome.STALEMATE
     low, high = wilson_interval(int(counts[Outcome.AGREEMENT]), run.replications)
     scenario = run.scenario
-    terms = result.terms[agreed]
+    terms, value = result.terms[agreed], result.value[agreed]
+    analysis = analysis if analysis is not None else analyse(scenario, shaping=False)
     return {
         "scenario": scenario.name, "title": scenario.title, "protocol": run.protocol.name,
-        "seed": run.seed, "replications": run.replications,
+        "seed": run.seed, "replications": run.replications, "round": scenario.round,
         "agreement_rate": {"estimate": counts[Outcome.AGREEMENT] / run.replications, "low": low, "high": high},
         "outcome_shares": {o.label: counts[o] / run.replications for o in Outcome if o},
         "mean_rounds": float(result.rounds.mean()),
@@ -154,9 +131,13 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None) 
         "mean_terms": {
             i: (float(terms[:, k].mean()) if agreed.any() else None) for k, i in enumerate(scenario.issue_names)
         },
+        "mean_value": {a: (float(value[:, i].mean()) if agreed.any() else None)
+                       for i, a in enumerate(scenario.actor_names)},
         "mean_utility": {a: float(result.utility[:, i].mean()) for i, a in enumerate(scenario.actor_names)},
         "reservation": {a.name: a.reservation for a in scenario.actors},
-        "references": references(run),
+        "holdouts": {a.name: (float(result.holdout[stalled, i].mean()) if stalled.any() else 0.0)
+                     for i, a in enumerate(scenario.actors) if a.veto},
+        **analysis_record(scenario, analysis),
         "elapsed_seconds": elapsed,
     }  # fmt: skip
 
