@@ -30,7 +30,7 @@ _ACTOR_KEYS = {
 #: Most linkages among the veto parties (each one doubles the boxes the frontier is built from).
 MAX_LINKAGES = 6
 #: Most rounds a scenario may have.
-MAX_DEADLINE = 10_000
+MAX_DEADLINE = 100_000
 
 
 def _span(low: float, high: float) -> str:

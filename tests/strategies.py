@@ -39,6 +39,7 @@ def scenario_mapping(
                 "weight": float(weight),
                 "evidence": WHY,
             }
+    influenced = {target for targets in influence.values() for target in targets}
     return {
         "name": "random", "deadline": deadline,
         "issues": {name: {"low_label": "low", "high_label": "high"} for name in issue_names},
@@ -47,8 +48,8 @@ def scenario_mapping(
                 "ideal": dict(zip(issue_names, rng.random(issues).tolist(), strict=True)),
                 "salience": dict(zip(issue_names, rng.dirichlet(np.ones(issues)).tolist(), strict=True)),
                 "capability": float(rng.uniform(0.1, 1.0)), "concession": style, "reservation": reservation,
-                "stubbornness": float(rng.uniform(*stubbornness)), "discount": 1.0,
-                "evidence": {**{f"ideal.{i}": WHY for i in issue_names}, "profile": WHY},
+                "discount": 1.0, "evidence": {**{f"ideal.{i}": WHY for i in issue_names}, "profile": WHY},
+                **({"stubbornness": float(rng.uniform(*stubbornness))} if name in influenced else {}),
             }
             for name in actor_names
         },
@@ -83,10 +84,11 @@ def enrich(raw: dict, rng: np.random.Generator) -> dict:
     first["red_lines"] = {issues[-1]: bounds}
     first["evidence"][f"red_lines.{issues[-1]}"] = WHY
     if len(issues) > 1:
-        raw["linkages"] = {"tied": {"actor": actors[-1], "issue": issues[1], "max": 0.5, "when": {"issue": issues[0],
+        raw["linkages"] = {"tied": {"actor": actors[0], "issue": issues[1], "max": 0.5, "when": {"issue": issues[0],
                                     "max": 1.0}, "evidence": WHY}}  # fmt: skip
     if len(actors) > 2:
         raw["actors"][actors[-1]]["veto"] = False
+        raw["actors"][actors[-1]].pop("concession", None)
     raw["escalation"] = {"enabled": True, "actor": actors[-1], "issue": issues[-1], "value": 1.0, "p_per_round": 0.1,
                          "after_round": 2, "evidence": WHY}  # fmt: skip
     return raw
@@ -100,3 +102,39 @@ def rich_scenarios(draw, *, max_actors: int = 5, max_issues: int = 3, **kwargs):
     raw = scenario_mapping(rng, actors=draw(st.integers(2, max_actors)), issues=draw(st.integers(1, max_issues)),
                            **kwargs)  # fmt: skip
     return build_scenario(enrich(raw, rng))
+
+
+@st.composite
+def geometry_cases(draw, *, max_parties: int = 4, max_issues: int = 4):
+    """A random frontier of veto parties (ties and zero saliences included), its LP twin and a generator."""
+    from negsim.sim.frontier import Frontier
+    from tests.lp import Deals
+
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n, m = draw(st.integers(1, max_parties)), draw(st.integers(1, max_issues))
+    raw = scenario_mapping(rng, actors=max(n, 2), issues=m, edge_p=0.0)
+    for k, spec in enumerate(raw["actors"].values()):
+        spec["ideal"] = {i: round(v, int(rng.integers(1, 3))) for i, v in spec["ideal"].items()}  # ties happen
+        if k >= n:
+            spec["veto"] = False
+            spec.pop("concession", None)
+        if m > 1 and rng.random() < 0.3:
+            names = list(spec["salience"])
+            spec["salience"] = {i: (0.0 if i == names[0] else 1.0 / (m - 1)) for i in names}
+    first = raw["actors"]["a0"]
+    issue = list(raw["issues"])[-1]
+    if rng.random() < 0.5:
+        first["red_lines"] = {issue: {"max": min(1.0, first["ideal"][issue] + 0.3)}}
+        first["evidence"][f"red_lines.{issue}"] = WHY
+    if m > 1 and rng.random() < 0.5:
+        raw["linkages"] = {"tied": {"actor": "a0", "issue": list(raw["issues"])[0], "max": 0.4,
+                                    "when": {"issue": issue, "max": 0.5}, "evidence": WHY}}  # fmt: skip
+    scenario = build_scenario(raw)
+    deals = Deals(scenario)
+    veto = [a for a in scenario.actors if a.veto]
+    low = np.max([a.red_low for a in veto], axis=0)
+    high = np.min([a.red_high for a in veto], axis=0)
+    links = [(scenario.issue_index(l.issue), l.low, l.high, scenario.issue_index(l.when_issue), l.when_low,
+              l.when_high) for l in scenario.linkages]  # fmt: skip
+    return deals, Frontier(deals.ideal, deals.scaled, low, high, links), rng

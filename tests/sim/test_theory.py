@@ -23,6 +23,7 @@ from negsim.sim.theory import (
     weighted_median,
 )
 from negsim.sim.validate import build_scenario
+from tests.lp import Deals
 from tests.strategies import scenario_mapping
 
 
@@ -35,17 +36,6 @@ def arrays(scenario: ScenarioSpec):
     salience = np.array([a.salience for a in scenario.actors])
     capability = np.array([a.capability for a in scenario.actors])
     return ideals, salience, capability
-
-
-@pytest.mark.parametrize(("delta_a", "delta_b"), [(0.9, 0.9), (0.9, 0.8), (0.6, 0.95), (0.99, 0.5)])
-def test_equilibrium_offers_give_rubinsteins_split(delta_a, delta_b):
-    scenario = split_the_pie(discount_a=delta_a, discount_b=delta_b, deadline=400)
-    result = simulate(run_of(scenario, name="alternating_offers"))
-    share = rubinstein_share(delta_a, delta_b)
-    assert np.all(result.outcome == Outcome.AGREEMENT)
-    assert np.all(result.rounds == 1)  # agreement without delay
-    np.testing.assert_allclose(result.terms[:, 0], share, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(result.utility, [[share, 1 - share]] * 3, rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize(("rho_a", "rho_b"), [(1.0, 1.0), (1.0, 2.0), (3.0, 1.0)])
@@ -65,30 +55,20 @@ def test_rubinstein_tends_to_asymmetric_nash_as_offers_speed_up(rho_a, rho_b):
     assert errors[1] <= errors[0] / 5 or errors[0] < 1e-9
 
 
-def consensus_scenario(seed: int, anchor_issues: int = 3) -> ScenarioSpec:
-    """All veto, immovable, willing to take any deal from the second round on."""
-    raw = scenario_mapping(np.random.default_rng(seed), actors=5, issues=anchor_issues, style="linear",
-                           stubbornness=(1.0, 1.0), deadline=2)  # fmt: skip
-    return build_scenario(raw)
-
-
 @pytest.mark.parametrize("seed", range(5))
-def test_mediated_mean_anchor_agrees_on_the_compromise(seed):
-    scenario = consensus_scenario(seed)
-    result = simulate(run_of(scenario, name="mediated", anchor="mean", amend_rate=0.0))
-    ideals, salience, capability = arrays(scenario)
-    assert np.all(result.outcome == Outcome.AGREEMENT)
-    np.testing.assert_allclose(result.terms, np.tile(compromise(ideals, capability, salience), (3, 1)), atol=1e-12)
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_mediated_median_anchor_agrees_on_the_weighted_median(seed):
-    scenario = consensus_scenario(seed)
-    result = simulate(run_of(scenario, name="mediated", anchor="median", amend_rate=0.0))
-    ideals, salience, capability = arrays(scenario)
-    expected = [weighted_median(ideals[:, k], capability * salience[:, k]) for k in range(ideals.shape[1])]
-    assert np.all(result.outcome == Outcome.AGREEMENT)
-    np.testing.assert_allclose(result.terms, np.tile(expected, (3, 1)), atol=1e-12)
+@pytest.mark.parametrize("weights", ["capability", "equal"])
+def test_the_chairs_text_is_kalais_proportional_solution(seed, weights):
+    """Gains over no deal in proportion to the weights (Kalai 1977), then whatever is free (here nothing)."""
+    rng = np.random.default_rng(seed)
+    raw = scenario_mapping(rng, actors=3, issues=2, edge_p=0.0, reservation=0.2, deadline=5)
+    scenario = build_scenario(raw)
+    result = simulate(run_of(scenario, replications=1, name="mediated", weights=weights))
+    deals = Deals(scenario)
+    capability = np.array([a.capability for a in scenario.actors])
+    weight = capability / capability.sum() if weights == "capability" else np.full(3, 1 / 3)
+    expected = deals.settle(deals.proportional(deals.reservation, weight) - 1e-10)
+    assert result.outcome[0] == Outcome.AGREEMENT
+    np.testing.assert_allclose(result.value[0], expected, atol=1e-7)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -158,3 +138,22 @@ def test_one_issue_nash_with_outside_option():
     x = nash_bargaining(np.array([[1.0], [0.0]]), np.ones((2, 1)), np.array([0.2, 0.0]), low=np.zeros(1),
                         high=np.ones(1))  # fmt: skip
     assert x[0] == pytest.approx(0.6, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nash_on_the_frontier_matches_the_theorem(seed):
+    """The summary's Nash packages (solved on the frontier) against the package-space solver of the theorem."""
+    from negsim.sim.frontier import Frontier
+    from negsim.sim.references import nash_point
+
+    rng = np.random.default_rng(seed)
+    ideals, salience = rng.random((3, 2)), rng.dirichlet(np.ones(2), 3)
+    d, w = np.full(3, 0.2), rng.uniform(0.2, 1.0, 3)
+    frontier = Frontier(ideals, salience, np.zeros(2), np.ones(2))
+    mine = nash_point(frontier, d, w)
+    theirs = nash_bargaining(ideals, salience, d, low=np.zeros(2), high=np.ones(2), weights=w / w.sum())
+
+    def value(x):
+        return np.sum(w * np.log(1 - (salience * np.abs(x - ideals)).sum(axis=1) - d))
+
+    assert value(mine) == pytest.approx(value(theirs), abs=1e-8)

@@ -104,10 +104,11 @@ def test_enabled_escalation_builds(baseline_raw):
     assert (escalation.actor, escalation.issue, escalation.value) == ("europe", "peacekeepers", 0.8)
 
 
-def test_equilibrium_builds_with_two_veto_parties(baseline_raw):
-    edit(baseline_raw, {"actors/us/veto": False, "actors/russia/concession": "equilibrium"})
+def test_equilibrium_builds_when_every_veto_party_plays_it(baseline_raw):
+    for actor in ("russia", "ukraine", "us"):
+        baseline_raw["actors"][actor]["concession"] = "equilibrium"
     raw = {"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 1, "replications": 1}
-    assert build_run(raw).scenario.actors[0].concession is None
+    assert build_run(raw).scenario.actors[0].style == "equilibrium"
 
 
 # ------------------------------------------------------------ unknown names
@@ -205,9 +206,9 @@ OUT_OF_RANGE = [
                  "2", "[0, 1]", id="escalation-probability"),
     pytest.param({"linkages/elections_need_guarantees/max": 3}, "scenario.linkages.elections_need_guarantees.max",
                  "3", "[0, 1]", id="linkage-bound"),
-    pytest.param({"actors/russia/capability": -1}, "scenario.actors.russia.capability", "-1", ">= 0",
+    pytest.param({"actors/russia/capability": -1}, "scenario.actors.russia.capability", "-1", "[0, 1]",
                  id="negative-capability"),
-    pytest.param({"actors/russia/capability": math.inf}, "scenario.actors.russia.capability", "inf", ">= 0",
+    pytest.param({"actors/russia/capability": math.inf}, "scenario.actors.russia.capability", "inf", "[0, 1]",
                  id="infinite-capability"),
     pytest.param({"actors/us/discount": 0}, "scenario.actors.us.discount", "0", "1", id="zero-discount"),
     pytest.param({"actors/us/reservation": 1.1}, "scenario.actors.us.reservation", "1.1", "[0, 1]",
@@ -352,6 +353,7 @@ def test_judgments_need_no_source(baseline_raw):
     edit(baseline_raw, {"source": DELETE, "influence": {}, "linkages": {}, "escalation": {"enabled": False}})
     for actor in baseline_raw["actors"].values():
         actor["evidence"] = {item: JUDGED for item in actor["evidence"]}
+        actor.pop("stubbornness", None)  # nobody influences anybody now
     assert build_scenario(baseline_raw).source == ""
 
 
@@ -387,7 +389,7 @@ WRONG_TYPES = [
     pytest.param({"deadline": 24.0}, "scenario.deadline", "24.0", "whole number", id="float-deadline"),
     pytest.param({"deadline": "24"}, "scenario.deadline", "'24'", "whole number", id="string-deadline"),
     pytest.param({"deadline": True}, "scenario.deadline", "True", "whole number", id="bool-deadline"),
-    pytest.param({"deadline": 0}, "scenario.deadline", "0", ">= 1", id="zero-deadline"),
+    pytest.param({"deadline": 0}, "scenario.deadline", "0", "from 1 to", id="zero-deadline"),
     pytest.param({"actors/russia/veto": "yes"}, "scenario.actors.russia.veto", "'yes'", "true or false",
                  id="string-veto"),
     pytest.param({"actors/russia/veto": 1}, "scenario.actors.russia.veto", "1", "true or false", id="int-veto"),
@@ -466,6 +468,8 @@ def test_linkage_on_its_own_issue(baseline_raw):
 def test_no_veto_party(baseline_raw):
     for actor in baseline_raw["actors"].values():
         actor["veto"] = False
+        actor.pop("concession", None)
+    baseline_raw["linkages"] = {}
     check(scenario_error(baseline_raw), "scenario.actors", "0 with veto", "veto: true")
 
 
@@ -487,12 +491,14 @@ PROTOCOL = {"name": "alternating_offers", "proposer": "rotation"}
         pytest.param({"proposer": "rotation"}, "protocol.name", "missing", "mediated", id="missing-name"),
         pytest.param({**PROTOCOL, "proposer": "random"}, "protocol.proposer", "'random'", "rotation, weighted",
                      id="unknown-proposer"),
-        pytest.param({"name": "mediated", "anchor": "mode"}, "protocol.anchor", "'mode'", "mean, median",
-                     id="unknown-anchor"),
-        pytest.param({"name": "mediated", "amend_rate": -1}, "protocol.amend_rate", "-1", "[0, 10]",
-                     id="negative-amend-rate"),
-        pytest.param({"name": "mediated", "amend_rate": "fast"}, "protocol.amend_rate", "'fast'", "[0, 10]",
-                     id="string-amend-rate"),
+        pytest.param({"name": "mediated", "weights": "mode"}, "protocol.weights", "'mode'", "capability, equal",
+                     id="unknown-weights"),
+        pytest.param({"name": "mediated", "pressure": -1}, "protocol.pressure", "-1", "[0, 10]",
+                     id="negative-pressure"),
+        pytest.param({"name": "mediated", "pressure": "fast"}, "protocol.pressure", "'fast'", "[0, 10]",
+                     id="string-pressure"),
+        pytest.param({"name": "mediated", "anchor": "mean"}, "protocol.anchor", "unknown key", "weights",
+                     id="retired-option"),
         pytest.param({**PROTOCOL, "proposr": "weighted"}, "protocol.proposr", "unknown key", "proposer",
                      id="unknown-key"),
         pytest.param(["alternating_offers"], "protocol", "list", "mapping", id="not-a-mapping"),
@@ -540,12 +546,10 @@ def test_run_errors(baseline_raw, changes, key, fragment, allowed):
 @pytest.mark.parametrize(
     ("changes", "protocol", "fragment", "allowed"),
     [
-        pytest.param({}, PROTOCOL, "got 3", "boulware", id="three-veto-parties"),
-        pytest.param({"actors/europe/veto": True}, PROTOCOL, "got 4", "a number > 0", id="four-veto-parties"),
-        pytest.param({"actors/us/veto": False}, {"name": "mediated"}, "mediated", "alternating_offers",
-                     id="wrong-protocol"),
-        pytest.param({"actors/us/veto": False}, {**PROTOCOL, "proposer": "weighted"}, "weighted", "rotation",
-                     id="wrong-proposer"),
+        pytest.param({}, PROTOCOL, "ukraine, us bargain by another style", "every veto party",
+                     id="not-every-veto-party"),
+        pytest.param({"actors/ukraine/concession": "equilibrium", "actors/us/concession": "equilibrium"},
+                     {"name": "mediated"}, "got protocol mediated", "alternating_offers", id="wrong-protocol"),
     ],
 )  # fmt: skip
 def test_equilibrium_style_limits(baseline_raw, changes, protocol, fragment, allowed):
@@ -570,3 +574,37 @@ def test_config_errors_survive_pickling_for_worker_processes():
     error = ConfigError("scenario.deadline", "0 is out of range; allowed: a whole number >= 1", file="x.yaml")
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.key, copy.problem, copy.file, str(copy)) == (error.key, error.problem, error.file, str(error))
+
+
+# ------------------------------------------------------- settings that could change nothing
+
+
+def test_a_party_without_a_veto_has_no_concession_style(baseline_raw):
+    baseline_raw["actors"]["europe"]["concession"] = "linear"
+    check(scenario_error(baseline_raw), "scenario.actors.europe.concession", "no veto", "veto: true")
+
+
+def test_stubbornness_needs_someone_to_influence_the_party(baseline_raw):
+    baseline_raw["actors"]["russia"]["stubbornness"] = 0.9
+    check(scenario_error(baseline_raw), "scenario.actors.russia.stubbornness", "no one influences russia",
+          "an influence edge into it")  # fmt: skip
+
+
+def test_a_linkage_binds_only_a_party_with_a_veto(baseline_raw):
+    baseline_raw["linkages"]["elections_need_guarantees"]["actor"] = "europe"
+    check(scenario_error(baseline_raw), "scenario.linkages.elections_need_guarantees.actor", "no veto",
+          "russia, ukraine, us")  # fmt: skip
+
+
+def test_a_round_is_described_in_words(baseline_raw):
+    baseline_raw["round"] = "one week of talks"
+    assert build_scenario(baseline_raw).round == "one week of talks"
+    baseline_raw["round"] = 7
+    check(scenario_error(baseline_raw), "scenario.round", "got 7", "a non-empty string")
+
+
+def test_too_many_veto_parties_or_linkages(baseline_raw):
+    template = baseline_raw["actors"]["us"]
+    for i in range(4):
+        baseline_raw["actors"][f"us{i}"] = copy.deepcopy(template)
+    check(scenario_error(baseline_raw), "scenario.actors", "7 parties with a veto", "at most 6")
