@@ -128,7 +128,7 @@ def geometry_cases(draw, *, max_parties: int = 4, max_issues: int = 4):
         first["red_lines"] = {issue: {"max": min(1.0, first["ideal"][issue] + 0.3)}}
         first["evidence"][f"red_lines.{issue}"] = WHY
     if m > 1 and rng.random() < 0.5:
-        raw["linkages"] = {"tied": {"actor": "a0", "issue": list(raw["issues"])[0], "max": 0.4,
+        raw["linkages"] = {"tied": {"actor": "a0", "issue": next(iter(raw["issues"])), "max": 0.4,
                                     "when": {"issue": issue, "max": 0.5}, "evidence": WHY}}  # fmt: skip
     scenario = build_scenario(raw)
     deals = Deals(scenario)

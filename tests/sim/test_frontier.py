@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from negsim.sim.frontier import Frontier, feasible_boxes, utilities
-from tests.lp import Deals
 from tests.strategies import geometry_cases
 
 
@@ -51,7 +49,7 @@ def test_a_settled_package_meets_the_target_and_leaves_no_gain_for_all(case):
     for x in package:
         assert deals.pareto_gap(x) <= 1e-7
         assert any(np.all(lo - 1e-12 <= x) and np.all(x <= hi + 1e-12) for lo, hi in deals.boxes)
-    for i, row in enumerate(value):  # no party can gain alone either (strong efficiency)
+    for row in value:  # no party can gain alone either (strong efficiency)
         for j in range(deals.n):
             assert deals.best_for(j, row) <= row[j] + 1e-7
 

@@ -19,7 +19,6 @@ from negsim.sim.theory import (
     degroot_limit,
     friedkin_johnsen_limit,
     nash_bargaining,
-    rubinstein_share,
     weighted_median,
 )
 from negsim.sim.validate import build_scenario
