@@ -49,11 +49,7 @@ def draw_layout(run: RunSpec) -> tuple:
     every round (common random numbers), so their outcomes can be compared
     in pairs.
     """
-    scenario, noise = run.scenario, run.scenario.noise
-    return (
-        run.seed, run.replications, len(scenario.actors), len(scenario.issues), run.protocol.proposer == "weighted",
-        noise.perception > 0, noise.p_shock > 0 and noise.shock_size > 0, scenario.escalation is not None,
-    )  # fmt: skip
+    return run.seed, run.replications, len(run.scenario.actors), len(run.scenario.issues)
 
 
 def draw_optimism(rng: np.random.Generator, *, scenario: ScenarioSpec, replications: int) -> np.ndarray:
@@ -62,22 +58,21 @@ def draw_optimism(rng: np.random.Generator, *, scenario: ScenarioSpec, replicati
     A half-normal draw with scale ``noise.perception``, once per replication: a self-serving bias,
     never a reason to sign less than no deal is worth.
     """
-    shape = (replications, len(scenario.actors))
-    if scenario.noise.perception <= 0:
-        return np.zeros(shape)
-    return scenario.noise.perception * np.abs(rng.standard_normal(shape))
+    return scenario.noise.perception * np.abs(rng.standard_normal((replications, len(scenario.actors))))
 
 
 def draw_round(rng: np.random.Generator, *, scenario: ScenarioSpec, protocol: ProtocolSpec,
                replications: int) -> RoundDraws:  # fmt: skip
-    """Draw one round's blocks in the fixed order pick, shocks, escalation."""
+    """Draw one round's blocks in the fixed order pick, shocks, escalation (``None`` where unused)."""
     n, m = len(scenario.actors), len(scenario.issues)
     noise = scenario.noise
-    pick = rng.random(replications) if protocol.proposer == "weighted" else None
+    pick = rng.random(replications)
+    hit = rng.random((replications, n)) < noise.p_shock
+    sizes = rng.standard_normal((int(hit.sum()), m))
+    escalate = rng.random(replications)
     jolt = None
     if noise.p_shock > 0 and noise.shock_size > 0:
-        hit = rng.random((replications, n)) < noise.p_shock
         jolt = np.zeros((replications, n, m))
-        jolt[hit] = noise.shock_size * rng.standard_normal((int(hit.sum()), m))
-    escalate = rng.random(replications) if scenario.escalation is not None else None
-    return RoundDraws(pick=pick, jolt=jolt, escalate=escalate)
+        jolt[hit] = noise.shock_size * sizes
+    return RoundDraws(pick=pick if protocol.proposer == "weighted" else None, jolt=jolt,
+                     escalate=escalate if scenario.escalation is not None else None)  # fmt: skip

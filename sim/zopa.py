@@ -134,11 +134,14 @@ def _shaped(reservation: np.ndarray, without, zopa: Zopa | None) -> list:
         depth = other.slack(reservation[None, :])[0]
         if zopa is None:
             widened = depth >= -1e-12
-        else:
-            low, high = _issue_range(other, reservation)
+        elif depth > zopa.depth + 1e-9:
+            widened = True
+        else:  # cheapest checks first: each party's best package, then (linear programs) each issue's range
             _, value = best_packages(other, reservation)
-            widened = bool(np.any(low < zopa.low - 1e-9) or np.any(high > zopa.high + 1e-9) or depth > zopa.depth + 1e-9
-                           or np.any(np.diagonal(value) > np.diagonal(zopa.best_value) + 1e-9))  # fmt: skip
+            widened = bool(np.any(np.diagonal(value) > np.diagonal(zopa.best_value) + 1e-9))
+            if not widened:
+                low, high = _issue_range(other, reservation)
+                widened = bool(np.any(low < zopa.low - 1e-9) or np.any(high > zopa.high + 1e-9))
         if widened:
             found.append(label)
     return found

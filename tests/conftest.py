@@ -11,6 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 from hydra import compose, initialize_config_module
+from hypothesis import HealthCheck, settings
+
+# Generated scenarios: a few hundred in `make test`; `HYPOTHESIS_PROFILE=long` runs 10,000 per property test.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "scenario" / "baseline.yaml"

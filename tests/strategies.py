@@ -138,3 +138,100 @@ def geometry_cases(draw, *, max_parties: int = 4, max_issues: int = 4):
     links = [(scenario.issue_index(l.issue), l.low, l.high, scenario.issue_index(l.when_issue), l.when_low,
               l.when_high) for l in scenario.linkages]  # fmt: skip
     return deals, Frontier(deals.ideal, deals.scaled, low, high, links), rng
+
+
+# ------------------------------------------------------------------ whole negotiations for the validity suite
+
+STYLE_NAMES = ("hardliner", "boulware", "linear", "conceder")
+
+
+@st.composite
+def negotiations(draw, *, max_actors: int = 8, max_veto: int = 4, max_issues: int = 6, noise: bool = False,
+                 escalation: bool = False, equilibrium: bool = True) -> tuple[dict, dict]:  # fmt: skip
+    """A random valid negotiation ``(scenario mapping, protocol mapping)``.
+
+    2 to ``max_actors`` actors (1 to ``max_veto`` of them with a veto), 1 to ``max_issues`` issues on random
+    scales, red lines and linkages of veto parties, influence edges, every named style or a numeric exponent
+    (or the equilibrium style for every veto party), discounts, reservations and capabilities; every protocol.
+    """
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.integers(2, max_actors))
+    vetoes = draw(st.integers(1, min(n, max_veto)))
+    m = draw(st.integers(1, max_issues))
+    issues = [f"i{k}" for k in range(m)]
+    actors = [f"a{i}" for i in range(n)]
+    low = rng.choice([0.0, -1.0, 10.0], m)
+    span = rng.choice([1.0, 2.0, 100.0], m)
+    play_equilibrium = equilibrium and draw(st.integers(0, 5)) == 0
+    protocol = draw(st.sampled_from([
+        {"name": "alternating_offers", "proposer": "rotation"}, {"name": "alternating_offers", "proposer": "weighted"},
+        {"name": "mediated", "weights": "capability"}, {"name": "mediated", "weights": "equal", "pressure": 0.5},
+    ]))  # fmt: skip
+    if play_equilibrium:
+        protocol = {"name": "alternating_offers", "proposer": draw(st.sampled_from(["rotation", "weighted"]))}
+    raw: dict = {
+        "name": "generated", "deadline": int(rng.integers(1, 41)),
+        "issues": {k: {"low_label": "low", "high_label": "high", "low": float(low[j]), "high": float(low[j] + span[j])}
+                   for j, k in enumerate(issues)},
+        "actors": {}, "influence": {}, "linkages": {},
+    }  # fmt: skip
+    for i, name in enumerate(actors):
+        ideal = np.round(rng.random(m), int(rng.integers(1, 4)))
+        salience = rng.dirichlet(np.ones(m))
+        if m > 1 and rng.random() < 0.2:
+            salience[rng.integers(m)] = 0.0
+            salience /= salience.sum()
+        spec = {
+            "veto": i < vetoes, "capability": float(np.round(rng.uniform(0.05, 1.0), 3)),
+            "ideal": {k: float(low[j] + span[j] * ideal[j]) for j, k in enumerate(issues)},
+            "salience": {k: float(salience[j]) for j, k in enumerate(issues)},
+            "discount": float(np.round(rng.uniform(0.85, 1.0), 3)),
+            "reservation": float(np.round(rng.uniform(0, 0.6), 3)),
+            "evidence": {**{f"ideal.{k}": WHY for k in issues}, "profile": WHY},
+        }  # fmt: skip
+        if i < vetoes:
+            spec["concession"] = (
+                "equilibrium"
+                if play_equilibrium
+                else (str(rng.choice(STYLE_NAMES)) if rng.random() < 0.8 else float(np.round(rng.uniform(0.05, 5), 2)))
+            )
+            lines = {}
+            for j, k in enumerate(issues):
+                if rng.random() < 0.25:  # a red line on the far side of its own ideal
+                    side = "max" if rng.random() < 0.5 else "min"
+                    cut = ideal[j] + (1 - ideal[j]) * rng.random() if side == "max" else ideal[j] * rng.random()
+                    bound = float(low[j] + span[j] * np.round(cut, 2))
+                    lines[k] = {side: max(bound, spec["ideal"][k]) if side == "max" else min(bound, spec["ideal"][k])}
+                    spec["evidence"][f"red_lines.{k}"] = WHY
+            if lines:
+                spec["red_lines"] = lines
+        raw["actors"][name] = spec
+    for target in actors:
+        sources = [a for a in actors if a != target and rng.random() < 0.25]
+        if sources:
+            weights = rng.dirichlet(np.ones(len(sources) + 1))[:-1]
+            for source, weight in zip(sources, weights, strict=True):
+                raw["influence"].setdefault(source, {})[target] = {"weight": float(weight), "evidence": WHY}
+            raw["actors"][target]["stubbornness"] = float(np.round(rng.random(), 2))
+    if m > 1:
+        for j in range(int(rng.integers(0, 3))):
+            owner = actors[int(rng.integers(vetoes))]
+            k, q = rng.choice(m, 2, replace=False)
+            cut = float(low[k] + span[k] * np.round(rng.random(), 2))
+            raw["linkages"][f"link{j}"] = {
+                "actor": owner, "issue": issues[k], "max": max(cut, float(low[k])),
+                "when": {"issue": issues[q], "max": float(low[q] + span[q] * np.round(rng.random(), 2))},
+                "evidence": WHY,
+            }  # fmt: skip
+    if noise:
+        raw["noise"] = {
+            "perception": float(np.round(rng.uniform(0.01, 0.15), 3)),
+            "p_shock": float(np.round(rng.uniform(0, 0.3), 2)),
+            "shock_size": float(np.round(rng.uniform(0, 0.3), 2)),
+        }
+    if escalation and vetoes >= 2:
+        k = int(rng.integers(m))
+        raw["escalation"] = {"enabled": True, "actor": actors[-1], "issue": issues[k],
+                             "value": float(low[k] + span[k] * rng.random()), "p_per_round": 0.1, "after_round": 1,
+                             "evidence": WHY}  # fmt: skip
+    return raw, protocol

@@ -112,7 +112,8 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
               analysis: Analysis | None = None) -> dict:  # fmt: skip
     """The run's headline numbers, as written to ``summary.json``.
 
-    ``analysis`` (the scenario's zone of possible agreement and references) is computed when not given.
+    ``analysis`` (the scenario's zone of possible agreement, what shapes it, and the references) is computed
+    when not given (once per scenario in a process).
     """
     counts = np.bincount(result.outcome, minlength=len(Outcome))
     agreed = result.outcome == Outcome.AGREEMENT
@@ -120,7 +121,7 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
     low, high = wilson_interval(int(counts[Outcome.AGREEMENT]), run.replications)
     scenario = run.scenario
     terms, value = result.terms[agreed], result.value[agreed]
-    analysis = analysis if analysis is not None else analyse(scenario, shaping=False)
+    analysis = analysis if analysis is not None else analyse(scenario)
     return {
         "scenario": scenario.name, "title": scenario.title, "protocol": run.protocol.name,
         "seed": run.seed, "replications": run.replications, "round": scenario.round,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -38,7 +40,7 @@ def test_shares_fall_and_reward_strength_patience_and_toughness(exponent, streng
 def test_named_styles_order_from_hardliner_to_conceder():
     shares = [STYLES[name]().shares(deadline=10, strength=1.0, discount=1.0)
               for name in ("hardliner", "boulware", "linear", "conceder")]  # fmt: skip
-    for tough, soft in zip(shares, shares[1:], strict=False):
+    for tough, soft in itertools.pairwise(shares):
         assert np.all(tough[:-1] > soft[:-1])
 
 

@@ -40,7 +40,7 @@ def lp_backward_induction(deals: Deals, discount: np.ndarray, deadline: int, ord
 def three_party(seed: int):
     rng = np.random.default_rng(seed)
     raw = scenario_mapping(rng, actors=3, issues=2, edge_p=0.0, style="equilibrium")
-    for i, spec in enumerate(raw["actors"].values()):
+    for _i, spec in enumerate(raw["actors"].values()):
         spec["reservation"] = float(rng.uniform(0, 0.3))
         spec["discount"] = float(rng.uniform(0.8, 0.99))
         spec["capability"] = float(rng.uniform(0.2, 1.0))
