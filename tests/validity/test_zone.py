@@ -9,11 +9,24 @@ still no agreement without a zone, and no agreement below what no deal is worth 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 
+from negsim.sim.draws import spawn_generators
 from negsim.sim.outcomes import Outcome
 from tests.strategies import negotiations
-from tests.validity.common import EXACT, agreed, changed, deals_of, play, quiet, run_of
+from tests.validity.common import (
+    EXACT,
+    LIBRARY,
+    PROTOCOLS,
+    agreed,
+    changed,
+    deals_of,
+    library_scenario,
+    play,
+    quiet,
+    run_of,
+)
 
 #: Efficiency tolerance the issue sets: no package may raise every veto party by more than this.
 PARETO = 0.01
@@ -78,3 +91,47 @@ def test_noise_makes_no_deal_where_none_exists_and_none_below_no_deal(case):
     quiet_result = play(quiet(raw), protocol)
     if not agreed(quiet_result)[0] and quiet_result.outcome[0] == Outcome.BREAKDOWN:
         assert not done.any()  # noise never opens a zone that is not there
+
+
+@pytest.mark.parametrize("scenario", LIBRARY)
+@pytest.mark.parametrize("protocol", PROTOCOLS[:3], ids=lambda p: "-".join(p.values()))
+def test_library_deals_keep_every_rule_and_leave_no_gain(scenario, protocol):
+    """On the scenario library as it ships (noise and all): the zone decides, and no agreed package leaves a
+    gain for every veto party (nor, under alternating offers, for any one of them alone)."""
+    raw = library_scenario(scenario)
+    deals = deals_of(raw)
+    result = play(raw, protocol, replications=60, seed=1)
+    done = agreed(result)
+    if deals.zopa_depth() < -1e-9:
+        assert not done.any()
+    for x in result.terms[done][:10]:
+        values = deals.utility(x)
+        assert deals.pareto_gap(x) <= EXACT and np.all(values >= deals.reservation - EXACT)
+        if protocol["name"] == "alternating_offers":
+            for i in range(deals.n):
+                assert deals.best_for(i, values) <= values[i] + EXACT
+    assert keeps_every_rule(raw, protocol, result.terms[done])
+
+
+@given(negotiations(noise=False))
+def test_a_deal_comes_exactly_when_what_the_parties_believe_no_deal_is_worth_leaves_a_zone(case):
+    """Perception noise is each veto party overrating its alternative (drawn once per replication): the talks
+    agree exactly in the replications where a package is worth that much to every veto party."""
+    raw, protocol = case
+    raw = changed(raw, "noise", {"perception": 0.1})
+    run = run_of(raw, protocol, seed=4, replications=12)
+    result = play(raw, protocol, seed=4, replications=12)
+    deals = deals_of(raw)
+    if not deals.boxes:
+        assert not agreed(result).any()
+        return
+    # the first block of the noise stream is one standard normal per replication and actor (see sim/draws.py)
+    optimism = 0.1 * np.abs(spawn_generators(4)[1].standard_normal((12, len(run.scenario.actors))))
+    veto = np.array([a.veto for a in run.scenario.actors])
+    for r in range(12):
+        believed = np.minimum(deals.reservation + optimism[r, veto], 1.0)
+        depth = deals.slack(believed)
+        if depth > 1e-7:
+            assert agreed(result)[r]
+        elif depth < -1e-7:
+            assert not agreed(result)[r]
