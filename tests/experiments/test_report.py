@@ -128,6 +128,7 @@ def test_a_single_run_writes_the_report_and_lists_it(runs):
     assert "report.html" in (folder / "stdout.txt").read_text(encoding="utf-8").splitlines()[-1]
 
 
+@pytest.mark.browser
 def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_path):
     with open_page(runs["baseline"] / "report.html", width=1366, height=768) as (page, errors):
         page.wait_for_function(ALL_DRAWN)
@@ -160,6 +161,7 @@ def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
     assert {str(outcomes[r]) for r in offered} >= {"agreement", next(o for o in outcomes if o != "agreement")}
 
 
+@pytest.mark.browser
 def test_text_from_scenario_files_is_escaped_everywhere(runs):
     page_html = (runs["evil"] / "report.html").read_text(encoding="utf-8")
     assert EVIL_ACTOR not in page_html and "<img src=x" not in page_html and EVIL_ISSUE not in page_html
@@ -214,6 +216,7 @@ def test_plain_words_match_the_results_table(runs):
         assert f"{results[f'utility.{actor}'].mean():.2f} against" in text
 
 
+@pytest.mark.browser
 def test_a_run_without_agreements_or_round_log_still_reports(runs):
     folder = runs["quiet"]
     assert "In none of the 50 runs did the parties agree" in _page_text(folder)
@@ -223,6 +226,7 @@ def test_a_run_without_agreements_or_round_log_still_reports(runs):
         assert errors == []
 
 
+@pytest.mark.browser
 def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
     folder = runs["no_deal"]
     results = pd.read_parquet(folder / "results.parquet")
@@ -302,6 +306,7 @@ def test_a_bad_report_setting_exits_2_before_running(tmp_path):
     assert not (tmp_path / "run" / "summary.json").exists()
 
 
+@pytest.mark.browser
 def test_baseline_report_with_1000_replications_is_small_and_opens_quickly(runs, capsys):
     path = runs["big"] / "report.html"
     size = path.stat().st_size

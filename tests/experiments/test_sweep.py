@@ -48,6 +48,7 @@ def basic_sweep(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     return folder, sweep(folder, *SWEEP)
 
 
+@pytest.mark.slow
 def test_sweep_writes_one_row_per_job_and_replication(basic_sweep):
     folder, done = basic_sweep
     table = pd.read_parquet(folder / "sweep.parquet")
@@ -65,6 +66,8 @@ def test_sweep_writes_one_row_per_job_and_replication(basic_sweep):
     assert "6/6 jobs done" in done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_sweep_page_opens_offline_without_errors(basic_sweep, tmp_path):
     folder, _ = basic_sweep
     with open_page(folder / "sweep.html") as (page, errors):
@@ -79,6 +82,7 @@ def test_sweep_page_opens_offline_without_errors(basic_sweep, tmp_path):
     assert (tmp_path / "sweep.png").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_aggregate_by_hand_reproduces_the_table(basic_sweep):
     folder, _ = basic_sweep
     before = (folder / "sweep.parquet").read_bytes()
@@ -91,6 +95,7 @@ def test_aggregate_by_hand_reproduces_the_table(basic_sweep):
     assert missing.returncode == 2 and missing.stderr.startswith("negsim-aggregate: error:")
 
 
+@pytest.mark.slow
 def test_joblib_launcher_gives_the_same_table(basic_sweep):
     folder, _ = basic_sweep
     parallel = folder.parent / "joblib"
@@ -98,6 +103,8 @@ def test_joblib_launcher_gives_the_same_table(basic_sweep):
     assert (parallel / "sweep.parquet").read_bytes() == (folder / "sweep.parquet").read_bytes()
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_ray_launcher_gives_the_same_table(basic_sweep):
     """On a local Ray instance the sweep starts and stops itself (about 10 s more)."""
     if importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is None:
@@ -117,6 +124,7 @@ def _wait_for(condition, seconds: float) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_an_interrupted_sweep_resumes_without_losing_finished_jobs(tmp_path):
     folder = tmp_path / "resume"
     args = ["-m", "seed=1,2,3,4", "replications=40000", "record=0", f"hydra.sweep.dir={folder}"]
@@ -142,6 +150,7 @@ def test_an_interrupted_sweep_resumes_without_losing_finished_jobs(tmp_path):
     assert (folder / "0" / "summary.json").stat().st_mtime_ns != finished["0"]
 
 
+@pytest.mark.slow
 def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
     folder = tmp_path / "shared"
     sweep(folder, "seed=1,2,3", "replications=50")
@@ -150,6 +159,7 @@ def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
     assert "sweep of 2 jobs" in done.stdout and "2/2 jobs done" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
     folder = tmp_path / "bad"
     done = run_negsim(["-m", "scenario.actors.russia.capability=0.5,-1", "scenario=baseline,us_pressure",
@@ -160,6 +170,7 @@ def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
     assert not any(folder.glob("*/results.parquet"))
 
 
+@pytest.mark.slow
 def test_true_false_overrides_are_swept_as_categories(tmp_path):
     """Switches (report, progress, escalation on/off) used to break the end-of-sweep table (ArrowTypeError)."""
     folder = tmp_path / "switches"
