@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import mesa
 import numpy as np
+from mesa.model import Model
 
 from negsim.agents.negotiator import TIE, Mediator, Negotiator
 from negsim.sim.concession import aspirations, proposer_order
@@ -41,7 +41,7 @@ def _column_fallback(weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return np.where(empty[None, :], fallback, weights)
 
 
-class NegotiationModel(mesa.Model):
+class NegotiationModel(Model):
     """Rounds of propose → respond → influence → conclude, over ``R`` replications.
 
     The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
+from mesa.agent import Agent
 
 from negsim.sim.kernels import concede, linkage_holds, weighted_mean, weighted_median
 from negsim.sim.spec import ActorSpec
@@ -19,7 +19,7 @@ __all__ = ["Mediator", "Negotiator"]
 TIE = 1e-12
 
 
-class Negotiator(mesa.Agent):
+class Negotiator(Agent):
     """One actor. Its state lives in the model's arrays, one row per replication."""
 
     def __init__(self, model: NegotiationModel, *, index: int, spec: ActorSpec) -> None:
@@ -79,7 +79,7 @@ class Negotiator(mesa.Agent):
         return ok
 
 
-class Mediator(mesa.Agent):
+class Mediator(Agent):
     """A neutral chair who tables one text and amends it toward those who reject."""
 
     def __init__(self, model: NegotiationModel, *, anchor: str, amend_rate: float) -> None:

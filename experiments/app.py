@@ -18,7 +18,6 @@ from hydra.errors import CompactHydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from negsim.experiments.report.page import write_report
 from negsim.experiments.run.checks import checked_run, display, report_wanted
 from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
@@ -44,6 +43,8 @@ def main(cfg: DictConfig) -> None:
     if not kept:
         summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
         if report:
+            from negsim.experiments.report.page import write_report  # plotly: only when the page is written
+
             write_report(folder)
     if not multirun:
         print(format_summary(run, summary, display(folder)))
