@@ -31,17 +31,18 @@ OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=
 @hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
     """Run the composed scenario; bad input exits with status 2 and one line."""
-    run = checked_run(cfg)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    run = checked_run(resolved)
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
-    settings = resolved_settings(cfg, hydra_cfg)
-    print_ = fingerprint(cfg)
+    settings = resolved_settings(resolved, hydra_cfg)
+    print_ = fingerprint(resolved)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
-    report = report_wanted(cfg.get("report", "auto"), multirun=multirun)
-    summary = None if not multirun or cfg.rerun else finished(folder, print_)
+    report = report_wanted(resolved.get("report", "auto"), multirun=multirun)
+    summary = None if not multirun or resolved.get("rerun") else finished(folder, print_)
     kept = summary is not None
     if not kept:
-        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        summary = run_config(run, folder, settings, show_progress=bool(resolved.get("progress")), print_=print_)
         if report:
             from negsim.experiments.report.page import write_report  # plotly: only when the page is written
 
