@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import json
 import math
 import os
@@ -115,6 +116,14 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     return table.sort_values(["replication", "round", "actor", "issue"], kind="stable", ignore_index=True)
 
 
+@functools.cache
+def _empty_rounds() -> bytes:
+    """``rounds.parquet`` of a run that logged no round, as ``to_parquet`` writes it."""
+    buffer = io.BytesIO()
+    pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ROUND_COLUMNS.items()}).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
 def _package(issues: tuple[str, ...], values) -> dict[str, float | None]:
     return {issue: (None if np.isnan(v) else float(v)) for issue, v in zip(issues, values, strict=True)}
 
@@ -220,11 +229,15 @@ def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict, sett
     as ``config.yaml`` so the folder alone can be re-run, reported or compared.
     """
     paths = {name: folder / name for name in RUN_FILES}
-    results, rounds = results_frame(run, result), rounds_frame(run, result)
+    results = results_frame(run, result)
     config_text = yaml_text(settings)
     write_atomic(paths["config.yaml"], lambda p: p.write_text(config_text, encoding="utf-8"))
     write_atomic(paths["results.parquet"], lambda p: results.to_parquet(p, index=False))
-    write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
+    if result.log:
+        rounds = rounds_frame(run, result)
+        write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
+    else:  # no round was logged (record=0): the same empty table every time
+        write_atomic(paths["rounds.parquet"], lambda p: p.write_bytes(_empty_rounds()))
     text = json.dumps(summary, indent=2, default=float) + "\n"
     write_atomic(paths["summary.json"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths

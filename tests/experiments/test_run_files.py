@@ -39,3 +39,13 @@ def test_every_shipped_scenario_and_protocol_writes_the_same_text():
 
 def test_true_one_and_one_point_zero_are_told_apart():
     assert [yaml_text({"k": v}) for v in (True, 1, 1.0)] == ["k: true\n", "k: 1\n", "k: 1.0\n"]
+
+
+def test_an_empty_round_log_is_written_as_pandas_writes_it(tmp_path):
+    import pandas as pd
+
+    from negsim.experiments.run.files import ROUND_COLUMNS, _empty_rounds
+
+    empty = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ROUND_COLUMNS.items()})
+    empty.to_parquet(tmp_path / "rounds.parquet", index=False)
+    assert (tmp_path / "rounds.parquet").read_bytes() == _empty_rounds()
