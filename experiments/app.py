@@ -8,6 +8,12 @@ packages do the rest. Nothing imports this module.
 from __future__ import annotations
 
 import os
+
+# The engine multiplies many small matrices, where BLAS threads only add synchronisation, and sweeps run one
+# worker per core: one BLAS thread per process (set before numpy is first imported; a setting of yours is kept).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 import re
 import sys
 from pathlib import Path

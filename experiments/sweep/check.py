@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from hydra import compose
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, read_write
 
 from negsim.experiments.run.checks import checked_run
+from negsim.experiments.sweep.configs import JobConfigs
 from negsim.experiments.sweep.state import grid_sweeper
 
 __all__ = ["check_sweep", "value_checks"]
@@ -33,8 +36,9 @@ def value_checks(overrides: list[str]) -> tuple[list[str], list[tuple[str, str, 
 def check_sweep(config: DictConfig) -> None:
     """Validate every swept value like a run, before any job starts (one line and exit status 2).
 
-    The first job's config is composed once; each other value is set into a
-    copy of it, except group choices (``scenario=...``), which are composed.
+    The first job's config is composed once (and kept for the launcher to
+    start from); each other value is set into a copy of it, except group
+    choices (``scenario=...``), which are composed.
     The copy is plain data when it can be (no interpolations in the config,
     a scalar value), so a sweep over a hundred seeds is checked in a blink.
     A problem that only some combination of values has is still caught by
@@ -45,9 +49,10 @@ def check_sweep(config: DictConfig) -> None:
     params = [f"{key}={value}" for key, value in (config.hydra.sweeper.get("params") or {}).items()]
     base, values = value_checks(params + list(config.hydra.overrides.task))
     name = config.hydra.job.config_name
-    first = compose(config_name=name, overrides=base, return_hydra_config=True)
+    first = _first_job(config)
     task = OmegaConf.masked_copy(first, [k for k in first if k != "hydra"])
     resolved = OmegaConf.to_container(task, resolve=True) if not _interpolated(task) else None
+    hydra_cfg = copy.deepcopy(first.hydra)  # ``first`` is shared with the launcher: changes go into copies
     for key, text, typed in values:
         plain = key.lstrip("+~")
         overrides = [*base, f"{key}={text}"]
@@ -57,13 +62,28 @@ def check_sweep(config: DictConfig) -> None:
             continue
         raw = _with_value(resolved, plain, typed) if resolved is not None else None
         if raw is None:  # interpolations, a list or mapping value, a list index in the key: the config's way
-            job = first.copy()
+            job = copy.deepcopy(first)
             OmegaConf.update(job, plain, typed, force_add=True)
             job.hydra.overrides.task = overrides
             checked_run(OmegaConf.masked_copy(job, [k for k in job if k != "hydra"]), job.hydra)
             continue
-        first.hydra.overrides.task = overrides  # for the file and override an error names
-        checked_run(raw, first.hydra)
+        with read_write(hydra_cfg):
+            hydra_cfg.overrides.task = overrides  # for the file and override an error names
+        checked_run(raw, hydra_cfg)
+
+
+def _first_job(config: DictConfig) -> DictConfig:
+    """The first job's config, composed once for the whole sweep (the launchers derive the others from it).
+
+    Read it, never change it: the sweep's jobs start from it.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
+
+    params = [f"{key}={value}" for key, value in (config.hydra.sweeper.get("params") or {}).items()]
+    parsed = OverridesParser.create().parse_overrides(params + list(config.hydra.overrides.task))
+    first = BasicSweeper.split_arguments(parsed, None)[0][0]
+    return JobConfigs(GlobalHydra.instance().config_loader(), config).template(first)[0].config
 
 
 def _interpolated(task: DictConfig) -> bool:
