@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import NEGSIM
 
 #: Libraries a run without its report does not use (Mesa's own package __init__ pulls in the last two).
@@ -26,6 +27,7 @@ def test_a_run_without_its_report_imports_no_plotting_or_graph_library(tmp_path)
     assert [name for name in NOT_FOR_A_RUN if name in modules] == []
 
 
+@pytest.mark.slow
 def test_the_report_brings_plotly_in(tmp_path):
     modules = imported("replications=20", "progress=false", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
     assert "plotly.graph_objects" in modules and (tmp_path / "report.html").is_file()
