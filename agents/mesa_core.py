@@ -4,7 +4,8 @@
 (multiprocessing, tqdm), the data collector (pandas), the spaces (networkx,
 SciPy) and the experimental modules: about 0.4 s on every start, and a
 negsim run uses none of it. The model needs ``mesa.agent`` and ``mesa.model``
-alone, which import numpy. :func:`defer_mesa_package` registers the ``mesa``
+alone (with Mesa 3.3 they import numpy and nothing more; Mesa 3.5's model
+brings pandas and SciPy in itself). :func:`defer_mesa_package` registers the ``mesa``
 package without running its ``__init__``; the first time anything asks the
 package for a name it does not have yet (``mesa.DataCollector``,
 ``from mesa import Model``, ``mesa.__version__``) the ``__init__`` runs, so

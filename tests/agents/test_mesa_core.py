@@ -9,7 +9,8 @@ import sys
 PROBE = """
 import sys
 import negsim.agents.model as model
-HEAVY = ("pandas", "scipy", "networkx", "tqdm", "mesa.batchrunner", "mesa.space")
+# What only Mesa's package __init__ imports (Mesa 3.5's model module brings pandas and SciPy in itself).
+HEAVY = ("networkx", "tqdm", "mesa.batchrunner", "mesa.space", "mesa.datacollection", "mesa.discrete_space")
 heavy = [name for name in HEAVY if name in sys.modules]
 print("heavy:", heavy)
 import mesa
