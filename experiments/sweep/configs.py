@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hydra._internal.config_loader_impl import ConfigLoaderImpl, get_overrides_dirname
 from hydra.core.config_loader import ConfigLoader
@@ -28,9 +29,12 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override, OverrideType
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+if TYPE_CHECKING:
+    from negsim.experiments.sweep.hydra_files import HydraFiles
+
 __all__ = ["JobConfigs", "SweepConfigLoader", "Template", "Working"]
 
-#: Shapes composed so far in this process, by what decides them (see :meth:`JobConfigs._key`).
+#: Shapes composed so far in this process, by what decides them (see :meth:`JobConfigs._parse`).
 _TEMPLATES: dict[tuple, Template] = {}
 
 
@@ -42,7 +46,10 @@ class Template:
     config: DictConfig
     verified: bool = False
     trusted: bool = True
-    working: dict = field(default_factory=dict)
+    #: The config the in-process launcher changes job after job (:meth:`JobConfigs.working`).
+    running: Working | None = None
+    #: A copy the pre-launch check applies overrides to (:meth:`JobConfigs.check`).
+    scratch: DictConfig | None = None
 
 
 def _simple(override: Override, groups: set[str], overlapping: set[str]) -> bool:
@@ -70,7 +77,7 @@ class Working:
     config: DictConfig
     overrides: list[Override]
     task: DictConfig | None = None
-    files: object | None = None
+    files: HydraFiles | None = None
 
 
 class JobConfigs:
@@ -160,7 +167,7 @@ class JobConfigs:
         process uses it: no copy per job.
         """
         template, parsed, simple = self.template(overrides)
-        state: Working | None = template.working.get("run")
+        state = template.running
         if state is not None and template.trusted:
             if not template.verified:
                 self.fresh(overrides)  # checks derivation once against Hydra's composition
@@ -171,7 +178,7 @@ class JobConfigs:
         config = self.fresh(overrides)
         state = Working(config=config, overrides=parsed)
         if template.trusted:
-            template.working["run"] = state
+            template.running = state
         return state, None
 
     def prepare(self, overrides: Sequence[str]) -> tuple[Template, list[Override], list[bool]]:
@@ -186,10 +193,9 @@ class JobConfigs:
         template, parsed, simple = self.prepare(overrides)
         if template.overrides == parsed or not template.trusted:
             return
-        scratch = template.working.get("scratch")
-        if scratch is None:
-            scratch = template.working["scratch"] = copy.deepcopy(template.config)
-        self.derive(scratch, template.overrides, parsed, simple, record=False)
+        if template.scratch is None:
+            template.scratch = copy.deepcopy(template.config)
+        self.derive(template.scratch, template.overrides, parsed, simple, record=False)
 
 
 class SweepConfigLoader(ConfigLoader):
