@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/python -m pip install --quiet -c constraints.txt
 
-.PHONY: run test lint bench clean browser test-compat
+.PHONY: run test test-fast lint bench clean browser test-compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ browser:
 test: $(TEST_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: every test but those marked slow, browser or ray (see pyproject.toml); under a minute.
+test-fast: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser and not ray" $(PYTEST_ARGS)
 
 # Mesa 3.4+ needs Python 3.12: where a python3.12 is on the machine, check the engine on it too.
 PYTHON312 ?= $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \

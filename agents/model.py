@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import mesa
 import numpy as np
+from mesa.model import Model
 
 from negsim.agents.negotiator import TIE, Negotiator
 from negsim.agents.protocols import behaviour
@@ -47,7 +47,7 @@ class NegotiationState:
         return self.outcome == Outcome.ONGOING
 
 
-class NegotiationModel(mesa.Model):
+class NegotiationModel(Model):
     """Rounds of concede → table → respond → conclude → influence, over ``R`` replications.
 
     The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5).

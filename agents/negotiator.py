@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
+from mesa.agent import Agent
 
 from negsim.sim.kernels import linkage_holds
 from negsim.sim.spec import ActorSpec
@@ -19,7 +19,7 @@ __all__ = ["TIE", "Mediator", "Negotiator"]
 TIE = 1e-9
 
 
-class Negotiator(mesa.Agent):
+class Negotiator(Agent):
     """One actor. Its state lives in the model's arrays, one row per replication.
 
     A party with a veto concedes (its demand falls each round) and answers packages by its demand; a
@@ -74,7 +74,7 @@ class Negotiator(mesa.Agent):
         return ok
 
 
-class Mediator(mesa.Agent):
+class Mediator(Agent):
     """A neutral chair who tables one text: the gains over no deal split in proportion to the parties' weights.
 
     This is Kalai's (1977) proportional solution among the veto parties, taken from what each says no deal

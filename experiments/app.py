@@ -8,6 +8,12 @@ packages do the rest. Nothing imports this module.
 from __future__ import annotations
 
 import os
+
+# The engine multiplies many small matrices, where BLAS threads only add synchronisation, and sweeps run one
+# worker per core: one BLAS thread per process (set before numpy is first imported; a setting of yours is kept).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 import re
 import sys
 from pathlib import Path
@@ -18,7 +24,6 @@ from hydra.errors import CompactHydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from negsim.experiments.report.page import write_report
 from negsim.experiments.run.checks import checked_run, display, report_wanted
 from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
@@ -32,18 +37,21 @@ OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=
 @hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
     """Run the composed scenario; bad input exits with status 2 and one line."""
-    run = checked_run(cfg)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    run = checked_run(resolved)
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
-    settings = resolved_settings(cfg, hydra_cfg)
-    print_ = fingerprint(cfg)
+    settings = resolved_settings(resolved, hydra_cfg)
+    print_ = fingerprint(resolved)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
-    report = report_wanted(cfg.get("report", "auto"), multirun=multirun)
-    summary = None if not multirun or cfg.rerun else finished(folder, print_)
+    report = report_wanted(resolved.get("report", "auto"), multirun=multirun)
+    summary = None if not multirun or resolved.get("rerun") else finished(folder, print_)
     kept = summary is not None
     if not kept:
-        summary = run_config(run, folder, settings, show_progress=bool(cfg.progress), print_=print_)
+        summary = run_config(run, folder, settings, show_progress=bool(resolved.get("progress")), print_=print_)
         if report:
+            from negsim.experiments.report.page import write_report  # plotly: only when the page is written
+
             write_report(folder)
     if not multirun:
         print(format_summary(run, summary, display(folder)))

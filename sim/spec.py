@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from negsim.sim.styles import Style
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ActorSpec",
@@ -164,6 +167,8 @@ class ScenarioSpec:
         >>> list(toy_scenario().influence_graph().edges(data="weight"))
         [('a', 'b', 0.5)]
         """
+        import networkx as nx  # only for callers that want the graph: a run needs the matrix alone
+
         graph = nx.DiGraph()
         for actor in self.actors:
             graph.add_node(actor.name, label=actor.label, capability=actor.capability)
@@ -181,7 +186,12 @@ class ScenarioSpec:
         >>> toy_scenario().influence_matrix().tolist()
         [[1.0, 0.0], [0.5, 0.5]]
         """
-        incoming = nx.to_numpy_array(self.influence_graph(), nodelist=self.actor_names, weight="weight").T
+        # The graph's adjacency matrix (what networkx.to_numpy_array gives), built without importing networkx.
+        names = self.actor_names
+        adjacency = np.full((len(names), len(names)), 0.0)
+        for edge in self.edges:
+            adjacency[names.index(edge.source), names.index(edge.target)] = edge.weight
+        incoming = adjacency.T
         return incoming + np.diag(1.0 - incoming.sum(axis=1))
 
 

@@ -7,7 +7,6 @@ so that tests can hold the engine against it.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 
 __all__ = [
     "compromise",
@@ -106,6 +105,8 @@ def nash_bargaining(
         span: ``(issues,)`` scale widths (default ``high - low``).
         weights: ``(actors,)`` bargaining powers (default equal).
     """
+    from scipy.optimize import minimize  # SciPy's optimiser takes ~0.4 s to import: only when a package is solved
+
     p = np.asarray(ideals, float)
     n, m = p.shape
     a = np.asarray(salience, float) / np.asarray(high - low if span is None else span, float)

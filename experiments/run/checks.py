@@ -78,13 +78,15 @@ def config_folders(hydra_cfg: DictConfig) -> tuple[Path, ...]:
     return tuple(folders + [folder / "scenario" for folder in folders])
 
 
-def checked_run(cfg: DictConfig, hydra_cfg: DictConfig | None = None) -> RunSpec:
-    """Freeze the task config ``cfg``; on bad input print one line and exit with status 2."""
+def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None) -> RunSpec:
+    """Freeze the task config ``cfg`` (composed, or already resolved to plain data); on bad input print one
+    line and exit with status 2."""
     hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
     folders = config_folders(hydra_cfg)
+    raw = cfg if isinstance(cfg, dict) else OmegaConf.to_container(cfg, resolve=True)
     try:
-        report_wanted(cfg.get("report", "auto"), multirun=False)  # only checks the value
-        return build_run(OmegaConf.to_container(cfg, resolve=True), folders)
+        report_wanted(raw.get("report", "auto"), multirun=False)  # only checks the value
+        return build_run(raw, folders)
     except ConfigError as error:
         print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
         sys.exit(2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
 import os
@@ -17,7 +19,7 @@ from negsim.sim.analysis import Analysis, analyse, analysis_record
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
 
-__all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run"]
+__all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run", "yaml_text"]
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -54,10 +56,11 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     """One row per replication: outcome, round, agreed terms and utilities."""
-    labels = np.array([o.label for o in Outcome])
+    # Codes 1..4 are the final outcomes, categories 0..3 (a finished run has no ONGOING replication).
+    outcome = pd.Categorical.from_codes(result.outcome.astype(np.int64) - 1, categories=[o.label for o in Outcome if o])
     columns = {
         "replication": np.arange(run.replications, dtype=np.int64),
-        "outcome": pd.Categorical(labels[result.outcome], categories=[o.label for o in Outcome if o]),
+        "outcome": outcome,
         "round": result.rounds.astype(np.int64),
     }
     for k, issue in enumerate(run.scenario.issue_names):
@@ -108,6 +111,14 @@ def rounds_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     return table.sort_values(["replication", "round", "actor", "issue"], kind="stable", ignore_index=True)
 
 
+@functools.cache
+def _empty_rounds() -> bytes:
+    """``rounds.parquet`` of a run that logged no round, as ``to_parquet`` writes it."""
+    buffer = io.BytesIO()
+    pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ROUND_COLUMNS.items()}).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
 def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
               analysis: Analysis | None = None) -> dict:  # fmt: skip
     """The run's headline numbers, as written to ``summary.json``.
@@ -144,6 +155,37 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
 
 
 RUN_FILES = ("config.yaml", "results.parquet", "rounds.parquet", "summary.json")
+#: Text of top-level config entries already emitted, by key and value (a sweep's jobs share most of them).
+_EMITTED: dict[tuple[str, str], str] = {}
+
+
+def yaml_text(settings: dict) -> str:
+    """``yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)``, remembering each top-level entry.
+
+    A block mapping is written as its entries one after another, so the text
+    of the whole is the text of each entry alone, joined; the jobs of a sweep,
+    whose configs differ in a few keys, only write those again. Entries are
+    known by ``repr`` of their value, which tells ``True`` from ``1`` and
+    ``1`` from ``1.0`` (``==`` does not).
+
+    >>> print(yaml_text({"seed": 1, "scenario": {"name": "x", "deadline": 3}}), end="")
+    seed: 1
+    scenario:
+      name: x
+      deadline: 3
+    """
+    if not settings:
+        return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    parts = []
+    for key, value in settings.items():
+        known = (key, repr(value))
+        text = _EMITTED.get(known)
+        if text is None:
+            if len(_EMITTED) >= 256:
+                _EMITTED.clear()
+            text = _EMITTED[known] = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True)
+        parts.append(text)
+    return "".join(parts)
 
 
 def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict, settings: dict) -> dict[str, Path]:
@@ -153,11 +195,15 @@ def write_run(folder: Path, run: RunSpec, result: RunResult, summary: dict, sett
     as ``config.yaml`` so the folder alone can be re-run, reported or compared.
     """
     paths = {name: folder / name for name in RUN_FILES}
-    results, rounds = results_frame(run, result), rounds_frame(run, result)
-    config_text = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    results = results_frame(run, result)
+    config_text = yaml_text(settings)
     write_atomic(paths["config.yaml"], lambda p: p.write_text(config_text, encoding="utf-8"))
     write_atomic(paths["results.parquet"], lambda p: results.to_parquet(p, index=False))
-    write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
+    if result.log:
+        rounds = rounds_frame(run, result)
+        write_atomic(paths["rounds.parquet"], lambda p: rounds.to_parquet(p, index=False))
+    else:  # no round was logged (record=0): the same empty table every time
+        write_atomic(paths["rounds.parquet"], lambda p: p.write_bytes(_empty_rounds()))
     text = json.dumps(summary, indent=2, default=float) + "\n"
     write_atomic(paths["summary.json"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths

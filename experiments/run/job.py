@@ -9,7 +9,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from negsim import agents, sim
 from negsim.agents.model import simulate
@@ -38,13 +38,14 @@ def engine_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(cfg: DictConfig) -> str:
+def fingerprint(resolved: dict) -> str:
     """Hash of everything that decides a run's results: the resolved config and the engine's code.
 
-    The code is hashed file by file (``negsim.sim`` and ``negsim.agents``), so
-    an edited engine in an editable install does not count earlier jobs as complete.
+    ``resolved`` is the task config as plain data (``OmegaConf.to_container(cfg, resolve=True)``). The
+    code is hashed file by file (``negsim.sim`` and ``negsim.agents``), so an edited engine in an editable
+    install does not count earlier jobs as complete.
     """
-    settings = {key: value for key, value in OmegaConf.to_container(cfg, resolve=True).items() if key not in _NO_EFFECT}
+    settings = {key: value for key, value in resolved.items() if key not in _NO_EFFECT}
     text = json.dumps([version("negsim"), engine_digest(), settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -59,13 +60,16 @@ def finished(folder: Path, print_: str) -> dict | None:
     return summary if complete and summary.get("fingerprint") == print_ else None
 
 
-def resolved_settings(cfg: DictConfig, hydra_cfg: DictConfig) -> dict:
-    """The resolved config as saved with a run; a source document outside ``seeds/`` gets its absolute path."""
-    settings = OmegaConf.to_container(cfg, resolve=True)
+def resolved_settings(resolved: dict, hydra_cfg: DictConfig) -> dict:
+    """The resolved config as saved with a run; a source document outside ``seeds/`` gets its absolute path.
+
+    ``resolved`` is left as it is (the copy shares everything but the scenario's top level).
+    """
+    settings = dict(resolved)
     source = settings["scenario"].get("source")
     found = locate_source(source, config_folders(hydra_cfg)) if source else None
     if found is not None:
-        settings["scenario"]["source"] = str(found)
+        settings["scenario"] = {**settings["scenario"], "source": str(found)}
     return settings
 
 

@@ -27,8 +27,10 @@ def parameter_values(jobs: list[SweepJob]) -> dict[str, list]:
 
     Booleans become the words ``true`` and ``false``: a switch is a category, not a number.
     """
-    parser = OverridesParser.create()
-    parsed = [{o.key_or_group: _plain(o.value()) for o in parser.parse_overrides(list(job.overrides))} for job in jobs]
+    parser, known = OverridesParser.create(), {}
+    for line in {line for job in jobs for line in job.overrides}:  # each distinct override text parsed once
+        known[line] = parser.parse_overrides([line])[0]
+    parsed = [{known[line].key_or_group: _plain(known[line].value()) for line in job.overrides} for job in jobs]
     keys = list(dict.fromkeys(key for job in parsed for key in job))
     return {key: [job.get(key) for job in parsed] for key in keys}
 

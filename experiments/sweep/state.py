@@ -14,7 +14,7 @@ from omegaconf import DictConfig
 
 from negsim.experiments.run.files import write_atomic
 
-__all__ = ["STATE", "count_jobs", "job_progress", "planned_jobs", "start_sweep", "sweep_name"]
+__all__ = ["STATE", "count_jobs", "grid_sweeper", "job_progress", "planned_jobs", "start_sweep", "sweep_name"]
 
 STATE = ".negsim-sweep.json"
 #: Settings that never change a sweep's results, so resuming may change them.
@@ -39,12 +39,18 @@ def sweep_name(argv: list[str] | None = None) -> str:
     return f"{slug or 'sweep'}-{digest}"
 
 
+def grid_sweeper(config: DictConfig) -> bool:
+    """Whether the sweep runs every combination of the listed values (Hydra's basic sweeper, or negsim's)."""
+    target = str(config.hydra.sweeper.get("_target_", ""))
+    return target.endswith((".BasicSweeper", ".NegsimSweeper"))
+
+
 def count_jobs(config: DictConfig) -> int | None:
-    """Number of jobs the basic sweeper will launch, or ``None`` for other sweepers."""
+    """Number of jobs a grid sweeper (:func:`grid_sweeper`) will launch, or ``None`` for other sweepers."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
     sweeper = config.hydra.sweeper
-    if "BasicSweeper" not in str(sweeper.get("_target_", "")):
+    if not grid_sweeper(config):
         return None
     params = [f"{key}={value}" for key, value in (sweeper.get("params") or {}).items()]
     overrides = OverridesParser.create().parse_overrides(params + list(config.hydra.overrides.task))

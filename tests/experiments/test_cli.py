@@ -126,6 +126,7 @@ def test_same_config_and_seed_give_byte_identical_results(default_run, tmp_path)
     assert (again / "rounds.parquet").read_bytes() == (default_run / "rounds.parquet").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_different_seed_gives_different_results(default_run, tmp_path):
     other = negsim(tmp_path / "seed7", "seed=7")
     assert summary(other)["seed"] == 7
@@ -138,6 +139,7 @@ def test_protocol_override_reaches_the_model(tmp_path):
     assert set(pd.read_parquet(folder / "rounds.parquet")["proposer"]) == {"mediator"}
 
 
+@pytest.mark.slow
 def test_scenario_override_changes_the_results(default_run, tmp_path):
     folder = negsim(tmp_path / "strong_russia", "scenario.actors.russia.capability=0.5")
     assert not results(folder).equals(results(default_run))
@@ -166,6 +168,7 @@ def test_user_scenario_runs_from_its_own_config_dir(tmp_path):
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_user_scenario_quotes_a_document_kept_beside_it(tmp_path):
     """A relative ``source`` is found in the user's config folder, whatever the working folder."""
     configs = tmp_path / "my_configs"

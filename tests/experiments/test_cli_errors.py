@@ -103,6 +103,7 @@ def good_then_bad(tmp_path_factory) -> tuple[dict, dict, CompletedProcess]:
     return before, digests(run), bad
 
 
+@pytest.mark.slow
 def test_bad_run_keeps_an_earlier_good_run_results(good_then_bad):
     before, after, bad = good_then_bad
     assert bad.returncode == 2, bad.stderr
@@ -115,6 +116,7 @@ def test_bad_run_keeps_an_earlier_good_run_results(good_then_bad):
     }
 
 
+@pytest.mark.slow
 def test_bad_run_keeps_an_earlier_good_run_config_record(good_then_bad):
     before, after, _ = good_then_bad
     for name in (".hydra/config.yaml", ".hydra/overrides.yaml"):

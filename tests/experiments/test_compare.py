@@ -86,6 +86,7 @@ def test_a_real_change_is_flagged_with_an_interval_that_excludes_zero(runs):
     assert comparison.diff["key"].tolist() == ["scenario.actors.ukraine.reservation"]
 
 
+@pytest.mark.slow
 def test_different_issue_sets_are_compared_on_the_shared_issues(runs, tmp_path):
     raw = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     raw["name"] = "three_issues"
@@ -107,6 +108,7 @@ def test_different_issue_sets_are_compared_on_the_shared_issues(runs, tmp_path):
     assert done.returncode == 0 and "shared ones only" in done.stdout
 
 
+@pytest.mark.slow
 def test_compare_refuses_what_it_cannot_compare(runs, tmp_path):
     water = _run(tmp_path / "water", "--config-dir", str(ROOT / "examples" / "scenarios"), "scenario=water_treaty")
     for args in ([str(runs["baseline"].path), str(water.path)], [str(runs["baseline"].path)],
@@ -115,6 +117,8 @@ def test_compare_refuses_what_it_cannot_compare(runs, tmp_path):
         assert done.returncode == 2 and done.stderr.startswith("negsim-compare: error:"), done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_scenario_sweep_ends_with_the_comparison_negsim_compare_gives(runs, tmp_path):
     sweep = tmp_path / "sweep"
     done = run_negsim(["-m", "scenario=baseline,corruption_scandal", "replications=400", f"hydra.sweep.dir={sweep}"],
@@ -150,6 +154,7 @@ def test_bootstrap_is_the_same_in_any_chunk_size_and_skips_missing_values():
     assert abs(large[:, 0].mean() - 24.5) < 0.5 and large[:, 0].std() > 0
 
 
+@pytest.mark.slow
 def test_only_runs_that_drew_the_same_numbers_are_paired(runs, tmp_path):
     coalition = _run(tmp_path / "coalition", "scenario=coalition_deploys")  # escalation adds a draw each round
     comparison = compare_runs([runs["baseline"], runs["patient"], coalition], ["baseline", "patient", "coalition"])

@@ -122,12 +122,15 @@ def _page_text(folder: Path) -> str:
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_a_single_run_writes_the_report_and_lists_it(runs):
     folder = runs["baseline"]
     assert (folder / "report.html").stat().st_size > 0
     assert "report.html" in (folder / "stdout.txt").read_text(encoding="utf-8").splitlines()[-1]
 
 
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.browser
 def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_path):
     with open_page(runs["baseline"] / "report.html", width=1366, height=768) as (page, errors):
         page.wait_for_function(ALL_DRAWN)
@@ -149,6 +152,7 @@ def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_pa
     assert (tmp_path / "report.png").stat().st_size > 0 and (tmp_path / "replay.png").stat().st_size > 0
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
     folder = runs["baseline"]
     logged = sorted(pd.read_parquet(folder / "rounds.parquet")["replication"].unique())
@@ -160,6 +164,8 @@ def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
     assert {str(outcomes[r]) for r in offered} >= {"agreement", next(o for o in outcomes if o != "agreement")}
 
 
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.browser
 def test_text_from_scenario_files_is_escaped_everywhere(runs):
     page_html = (runs["evil"] / "report.html").read_text(encoding="utf-8")
     assert EVIL_ACTOR not in page_html and "<img src=x" not in page_html and EVIL_ISSUE not in page_html
@@ -187,6 +193,7 @@ def test_text_from_scenario_files_is_escaped_everywhere(runs):
         assert errors == []
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_plain_words_match_the_results_table(runs):
     folder = runs["baseline"]
     results = pd.read_parquet(folder / "results.parquet")
@@ -214,6 +221,8 @@ def test_plain_words_match_the_results_table(runs):
         assert f"{results[f'utility.{actor}'].mean():.2f} against" in text
 
 
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.browser
 def test_a_run_without_agreements_or_round_log_still_reports(runs):
     folder = runs["quiet"]
     assert "In none of the 50 runs did the parties agree" in _page_text(folder)
@@ -223,6 +232,8 @@ def test_a_run_without_agreements_or_round_log_still_reports(runs):
         assert errors == []
 
 
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.browser
 def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
     folder = runs["no_deal"]
     results = pd.read_parquet(folder / "results.parquet")
@@ -245,6 +256,7 @@ def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
         assert errors == []
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_agreements_below_a_reservation_value_are_reported_for_every_party(runs):
     data = ReportData.load(RunFolder.open(runs["baseline"]))
     assert below_reservation(data).startswith(("No agreement left", "Some agreements left"))
@@ -258,6 +270,7 @@ def test_agreements_below_a_reservation_value_are_reported_for_every_party(runs)
     )
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_negsim_report_rebuilds_the_report(runs, tmp_path):
     folder = shutil.copytree(runs["baseline"], tmp_path / "run")
     (folder / "report.html").unlink()
@@ -267,6 +280,7 @@ def test_negsim_report_rebuilds_the_report(runs, tmp_path):
     assert (folder / "report.html").read_bytes() == (runs["baseline"] / "report.html").read_bytes()
 
 
+@pytest.mark.slow  # the module's runs write five reports
 @pytest.mark.parametrize("missing", [None, "summary.json"])
 def test_negsim_report_on_a_folder_that_is_not_a_run_exits_2(runs, tmp_path, missing):
     folder = tmp_path / "nothing"
@@ -279,6 +293,7 @@ def test_negsim_report_on_a_folder_that_is_not_a_run_exits_2(runs, tmp_path, mis
     assert done.stderr.startswith(f"negsim-report: error: {folder}: not a finished negsim run")
 
 
+@pytest.mark.slow  # the module's runs write five reports
 def test_negsim_report_on_a_sweep_folder_points_to_a_job_folder(runs, tmp_path):
     sweep = tmp_path / "sweep"
     for job in ("0", "1", "10"):
@@ -302,6 +317,8 @@ def test_a_bad_report_setting_exits_2_before_running(tmp_path):
     assert not (tmp_path / "run" / "summary.json").exists()
 
 
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.browser
 def test_baseline_report_with_1000_replications_is_small_and_opens_quickly(runs, capsys):
     path = runs["big"] / "report.html"
     size = path.stat().st_size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from browser import open_page
 from conftest import NEGSIM, ROOT, compose_config, run_negsim
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
@@ -44,10 +46,61 @@ def test_every_experiment_composes_and_every_job_is_valid(name):
 
 @pytest.fixture(scope="module")
 def basic_sweep(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The sweep with the default sweeper and launcher (negsim's: every job in the sweep's process)."""
     folder = tmp_path_factory.mktemp("sweeps") / "basic"
     return folder, sweep(folder, *SWEEP)
 
 
+@pytest.fixture(scope="module")
+def plain_sweep(basic_sweep) -> Path:
+    """The same sweep with Hydra's own basic sweeper and launcher: what every other launcher must match."""
+    folder = basic_sweep[0].parent / "plain"
+    sweep(folder, *SWEEP, *PLAIN)
+    return folder
+
+
+#: Hydra's own sweeper and launcher, as negsim ran sweeps before it had its own.
+PLAIN = ["hydra/sweeper=basic", "hydra/launcher=basic"]
+#: Settings in hydra.yaml that name the sweeper or launcher, or that Hydra's launchers set their own way.
+LAUNCHER_SETTINGS = ("launcher", "sweeper")
+
+
+def _hydra_settings(path: Path, folder: Path) -> dict:
+    """``.hydra/hydra.yaml`` as data, less what names the sweeper and launcher (and the folder's own path)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8").replace(str(folder), "SWEEP"))["hydra"]
+    for key in LAUNCHER_SETTINGS:
+        data.pop(key)
+        data["runtime"]["choices"].pop(f"hydra/{key}")
+    hydra_overrides = data["overrides"]["hydra"]
+    data["overrides"]["hydra"] = [o for o in hydra_overrides if not o.startswith(("hydra/", "hydra.launcher."))]
+    data["job"]["id"] = str(data["job"]["num"])  # the joblib launcher spells it app_0, app_1, ...
+    return data
+
+
+def assert_same_jobs(folder: Path, reference: Path) -> None:
+    """Every job folder holds the same files, byte for byte, as the reference sweep's.
+
+    Only ``summary.json``'s ``elapsed_seconds`` and ``fingerprint`` (a hash of it) and, in
+    ``.hydra/hydra.yaml``, the sweeper and launcher that ran the job may differ.
+    """
+    assert (folder / "sweep.parquet").read_bytes() == (reference / "sweep.parquet").read_bytes()
+    jobs = sorted(p.name for p in reference.iterdir() if p.name.isdigit())
+    assert jobs and jobs == sorted(p.name for p in folder.iterdir() if p.name.isdigit())
+    for job in jobs:
+        names = sorted(str(p.relative_to(reference / job)) for p in (reference / job).rglob("*") if p.is_file())
+        assert names == sorted(str(p.relative_to(folder / job)) for p in (folder / job).rglob("*") if p.is_file())
+        for name in names:
+            ours, theirs = folder / job / name, reference / job / name
+            if name == "summary.json":
+                a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (ours, theirs))
+                assert {**a, "elapsed_seconds": 0, "fingerprint": 0} == {**b, "elapsed_seconds": 0, "fingerprint": 0}
+            elif name == ".hydra/hydra.yaml":
+                assert _hydra_settings(ours, folder) == _hydra_settings(theirs, reference), f"{job}/{name}"
+            else:
+                assert ours.read_bytes() == theirs.read_bytes(), f"{job}/{name} differs"
+
+
+@pytest.mark.slow
 def test_sweep_writes_one_row_per_job_and_replication(basic_sweep):
     folder, done = basic_sweep
     table = pd.read_parquet(folder / "sweep.parquet")
@@ -65,6 +118,8 @@ def test_sweep_writes_one_row_per_job_and_replication(basic_sweep):
     assert "6/6 jobs done" in done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_sweep_page_opens_offline_without_errors(basic_sweep, tmp_path):
     folder, _ = basic_sweep
     with open_page(folder / "sweep.html") as (page, errors):
@@ -79,6 +134,7 @@ def test_sweep_page_opens_offline_without_errors(basic_sweep, tmp_path):
     assert (tmp_path / "sweep.png").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_aggregate_by_hand_reproduces_the_table(basic_sweep):
     folder, _ = basic_sweep
     before = (folder / "sweep.parquet").read_bytes()
@@ -91,13 +147,26 @@ def test_aggregate_by_hand_reproduces_the_table(basic_sweep):
     assert missing.returncode == 2 and missing.stderr.startswith("negsim-aggregate: error:")
 
 
-def test_joblib_launcher_gives_the_same_table(basic_sweep):
-    folder, _ = basic_sweep
-    parallel = folder.parent / "joblib"
-    sweep(parallel, *SWEEP, "hydra/launcher=parallel", "hydra.launcher.n_jobs=2")
-    assert (parallel / "sweep.parquet").read_bytes() == (folder / "sweep.parquet").read_bytes()
+@pytest.mark.slow
+def test_negsims_launcher_gives_the_files_hydras_basic_launcher_gives(basic_sweep, plain_sweep):
+    assert_same_jobs(basic_sweep[0], plain_sweep)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("launcher", [
+    ["hydra/launcher=parallel", "hydra.launcher.n_jobs=2"],  # negsim's, in worker processes
+    ["hydra/launcher=basic"],  # Hydra's basic launcher, with negsim's sweeper (derived configs)
+    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],  # Hydra's joblib launcher, with negsim's sweeper
+    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "hydra/sweeper=basic"],  # all Hydra's own
+], ids=["parallel", "basic", "joblib", "hydra-joblib"])  # fmt: skip
+def test_every_launcher_gives_the_same_files(plain_sweep, launcher, tmp_path):
+    folder = tmp_path / "sweep"
+    sweep(folder, *SWEEP, *launcher, cwd=plain_sweep.parent)  # the same working folder (it is in hydra.yaml)
+    assert_same_jobs(folder, plain_sweep)
+
+
+@pytest.mark.slow
+@pytest.mark.ray
 def test_ray_launcher_gives_the_same_table(basic_sweep):
     """On a local Ray instance the sweep starts and stops itself (about 10 s more)."""
     if importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is None:
@@ -106,8 +175,8 @@ def test_ray_launcher_gives_the_same_table(basic_sweep):
         pytest.skip("install the 'ray' extra (make test does)")
     folder, _ = basic_sweep
     ray = folder.parent / "ray"
-    sweep(ray, *SWEEP, "hydra/launcher=ray_local")
-    assert (ray / "sweep.parquet").read_bytes() == (folder / "sweep.parquet").read_bytes()
+    sweep(ray, *SWEEP, "hydra/launcher=ray_local", cwd=folder.parent)
+    assert_same_jobs(ray, folder)
 
 
 def _wait_for(condition, seconds: float) -> None:
@@ -117,6 +186,7 @@ def _wait_for(condition, seconds: float) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_an_interrupted_sweep_resumes_without_losing_finished_jobs(tmp_path):
     folder = tmp_path / "resume"
     args = ["-m", "seed=1,2,3,4", "replications=40000", "record=0", f"hydra.sweep.dir={folder}"]
@@ -142,6 +212,7 @@ def test_an_interrupted_sweep_resumes_without_losing_finished_jobs(tmp_path):
     assert (folder / "0" / "summary.json").stat().st_mtime_ns != finished["0"]
 
 
+@pytest.mark.slow
 def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
     folder = tmp_path / "shared"
     sweep(folder, "seed=1,2,3", "replications=50")
@@ -150,6 +221,7 @@ def test_a_smaller_sweep_into_the_same_folder_leaves_older_jobs_out(tmp_path):
     assert "sweep of 2 jobs" in done.stdout and "2/2 jobs done" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
     folder = tmp_path / "bad"
     done = run_negsim(["-m", "scenario.actors.russia.capability=0.5,-1", "scenario=baseline,us_pressure",
@@ -160,6 +232,7 @@ def test_a_bad_value_stops_the_sweep_before_any_job(tmp_path):
     assert not any(folder.glob("*/results.parquet"))
 
 
+@pytest.mark.slow
 def test_true_false_overrides_are_swept_as_categories(tmp_path):
     """Switches (report, progress, escalation on/off) used to break the end-of-sweep table (ArrowTypeError)."""
     folder = tmp_path / "switches"

@@ -1,0 +1,1 @@
+"""negsim's Hydra sweeper and launcher (Hydra finds plugins in the ``hydra_plugins`` namespace package)."""
