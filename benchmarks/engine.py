@@ -3,7 +3,8 @@
 Reports replication-rounds per second (the sum over replications of the
 rounds each one played, divided by wall time) for the vectorised model at
 several sizes, a per-replication loop over the same Mesa model, and the
-scalar reference path, with ratios against the 1,000,000 per second goal.
+scalar reference path (linear programs instead of the frontier), with ratios
+against the 1,000,000 per second goal.
 
 Usage: python benchmarks/engine.py [--repeat N]
 """
@@ -52,11 +53,19 @@ def per_replication_mesa(run):
     from negsim.sim.outcomes import RunResult
 
     results = [simulate(replace(run, replications=1, seed=run.seed + r)) for r in range(run.replications)]
+
+    def joined(field: str) -> np.ndarray:
+        return np.concatenate([getattr(r, field) for r in results])
+
     return RunResult(
-        outcome=np.concatenate([r.outcome for r in results]), rounds=np.concatenate([r.rounds for r in results]),
-        terms=np.concatenate([r.terms for r in results]), utility=np.concatenate([r.utility for r in results]),
-        final_positions=np.concatenate([r.final_positions for r in results]),
-    )  # fmt: skip
+        outcome=joined("outcome"),
+        rounds=joined("rounds"),
+        terms=joined("terms"),
+        value=joined("value"),
+        utility=joined("utility"),
+        holdout=joined("holdout"),
+        final_positions=joined("final_positions"),
+    )
 
 
 def main() -> None:
@@ -70,7 +79,7 @@ def main() -> None:
         ("vectorised", simulate, "mediated", 1_000),
         ("vectorised", simulate, "mediated", 10_000),
         ("per-replication Mesa loop", per_replication_mesa, "alternating_offers", 200),
-        ("scalar reference", simulate_reference, "alternating_offers", 200),
+        ("scalar reference (LPs)", simulate_reference, "alternating_offers", 10),
     ]
     rows = []
     for name, function, protocol, replications in cases:

@@ -56,12 +56,25 @@ def _check_styles(scenario: ScenarioSpec, protocol: ProtocolSpec) -> None:
     key = f"scenario.actors.{playing[0].name}.concession"
     if len(playing) < len(veto):
         others = ", ".join(a.name for a in veto if a not in playing)
-        raise ConfigError(key, f"'equilibrium' is how a whole negotiation is played, but {others} bargain by another "
-                          "style; allowed: equilibrium for every veto party, or a time-dependent style")
+        raise ConfigError(
+            key,
+            f"'equilibrium' is how a whole negotiation is played, but {others} bargain by another "
+            "style; allowed: equilibrium for every veto party, or a time-dependent style",
+        )
+    if len(veto) != 2:
+        raise ConfigError(
+            key,
+            f"'equilibrium' is offered for two parties with a veto, got {len(veto)}: with three or "
+            "more, a party's subgame-perfect share can fall when its own outside option improves; "
+            "allowed: exactly two veto parties, or a time-dependent style",
+        )
     if not PROTOCOLS[protocol.name].equilibrium:
         solved = ", ".join(n for n, r in PROTOCOLS.items() if r.equilibrium)
-        raise ConfigError(key, f"'equilibrium' is solved for {solved} only, got protocol {protocol.name}; allowed: "
-                          f"protocol={solved}, or a time-dependent style")
+        raise ConfigError(
+            key,
+            f"'equilibrium' is solved for {solved} only, got protocol {protocol.name}; allowed: "
+            f"protocol={solved}, or a time-dependent style",
+        )
 
 
 def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:

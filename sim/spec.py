@@ -24,6 +24,7 @@ __all__ = [
     "ScenarioSpec",
 ]
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IssueSpec:
     """One negotiable issue: a continuous scale with labelled ends."""

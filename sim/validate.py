@@ -153,8 +153,11 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     if not isinstance(veto, bool):
         raise ConfigError(f"{key}.veto", f"got {veto!r}; allowed: true or false")
     if not veto and "concession" in raw:
-        raise ConfigError(f"{key}.concession", f"{name} has no veto (veto: false), so it tables and blocks no offer "
-                          "and a concession style would change nothing; allowed: no concession key, or veto: true")
+        raise ConfigError(
+            f"{key}.concession",
+            f"{name} has no veto (veto: false), so it tables and blocks no offer "
+            "and a concession style would change nothing; allowed: no concession key, or veto: true",
+        )
     return ActorSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"), ideal=ideal, salience=salience,
         capability=_number(raw.get("capability"), f"{key}.capability", 0.0, 1.0),
@@ -207,8 +210,11 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source,
     when_low = _number(when.get("min", other.low), f"{key}.when.min", other.low, other.high)
     actor = _known(raw.get("actor"), f"{key}.actor", actors, "actor")
     if actor not in vetoes:
-        raise ConfigError(f"{key}.actor", f"{actor} has no veto, so its linkage could never block a package; "
-                          f"allowed: a party with a veto ({', '.join(vetoes)})")
+        raise ConfigError(
+            f"{key}.actor",
+            f"{actor} has no veto, so its linkage could never block a package; "
+            f"allowed: a party with a veto ({', '.join(vetoes)})",
+        )
     return LinkageSpec(
         name=name, actor=actor, issue=issue.name,
         low=low, high=_number(raw.get("max", issue.high), f"{key}.max", low, issue.high),
@@ -279,13 +285,17 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
         problem = f"{len(actors)} actor(s), {len(vetoes)} with veto"
         raise ConfigError("scenario.actors", f"{problem}; allowed: two or more actors, one or more with veto: true")
     if len(vetoes) > MAX_VETO:
-        raise ConfigError("scenario.actors", f"{len(vetoes)} parties with a veto; allowed: at most {MAX_VETO} (the set "
-                          "of possible deals is computed exactly, and grows too fast beyond that)")
+        raise ConfigError(
+            "scenario.actors",
+            f"{len(vetoes)} parties with a veto; allowed: at most {MAX_VETO} (the set "
+            "of possible deals is computed exactly, and grows too fast beyond that)",
+        )
     names = tuple(a.name for a in actors)
     deadline = raw.get("deadline", 24)
     if isinstance(deadline, bool) or not isinstance(deadline, int) or not 1 <= deadline <= MAX_DEADLINE:
-        raise ConfigError("scenario.deadline", f"got {deadline!r}; allowed: a whole number of rounds from 1 to "
-                          f"{MAX_DEADLINE}")
+        raise ConfigError(
+            "scenario.deadline", f"got {deadline!r}; allowed: a whole number of rounds from 1 to {MAX_DEADLINE}"
+        )
     edges = _edges(raw.get("influence"), names, source)
     _stubbornness_matters(raw_actors, edges)
     linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
@@ -307,6 +317,9 @@ def _stubbornness_matters(raw_actors: Mapping, edges: tuple[EdgeSpec, ...]) -> N
     targets = {edge.target for edge in edges}
     for name, raw in raw_actors.items():
         if "stubbornness" in raw and name not in targets:
-            raise ConfigError(f"scenario.actors.{name}.stubbornness", f"no one influences {name} (no "
-                              f"scenario.influence.*.{name} edge), so how firmly it holds its stated position "
-                              "changes nothing; allowed: no stubbornness key, or an influence edge into it")
+            raise ConfigError(
+                f"scenario.actors.{name}.stubbornness",
+                f"no one influences {name} (no "
+                f"scenario.influence.*.{name} edge), so how firmly it holds its stated position "
+                "changes nothing; allowed: no stubbornness key, or an influence edge into it",
+            )

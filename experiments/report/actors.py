@@ -105,9 +105,28 @@ def _reference_traces(data: ReportData, fig: go.Figure) -> None:
             )  # fmt: skip
 
 
+def _zone_traces(data: ReportData, fig: go.Figure) -> None:
+    """The zone of possible agreement on each issue: the values some package worth no deal to every veto party takes."""
+    zone, lanes = data.summary.get("zopa") or {}, len(data.scenario.actors)
+    if not zone.get("exists"):
+        return
+    name = "zone of possible agreement"
+    for k, issue in enumerate(data.scenario.issues):
+        low, high = zone["range"][issue.name]
+        width = max(high - low, issue.span * 0.004)  # a zone of one value still shows, as a thin band
+        low, high = (low + high - width) / 2 if high - low < width else low, max(high, low + width)
+        fig.add_scatter(
+            x=[low, high, high, low, low], y=[-0.5, -0.5, lanes - 0.5, lanes - 0.5, -0.5], mode="lines", fill="toself",
+            fillcolor="rgba(0, 0, 0, 0.08)", line={"width": 0}, name=name, legendgroup="zone", showlegend=k == 0,
+            hoverinfo="text", hovertext=esc(f"{name} on {issue.label}: {zone['range'][issue.name][0]:.2f} to "
+                                            f"{zone['range'][issue.name][1]:.2f}"), row=k + 1, col=1,
+        )  # fmt: skip
+
+
 def ideal_points_figure(data: ReportData) -> go.Figure:
-    """Every actor's ideal point on every issue (marker size = salience), red lines and references."""
+    """Every actor's ideal point on every issue (marker size = salience), red lines, the zone and references."""
     fig = issue_strips(data)
+    _zone_traces(data, fig)
     _actor_traces(data, fig)
     _reference_traces(data, fig)
     fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#777", "width": 12}, opacity=0.3,

@@ -55,9 +55,10 @@ OUTCOME_STYLE = {
 _LANE, _GAP = 21, 66  # pixels per actor lane; between issue rows (ticks, end labels, next title)
 #: Closed-form references from ``summary.json``: legend name and line dash.
 REFERENCES = {
-    "nash_bargaining": ("Nash bargaining solution", "solid"),
-    "compromise": ("compromise (weighted mean)", "dash"),
-    "weighted_median": ("weighted median", "dot"),
+    "nash_bargaining": ("Nash bargaining solution (veto parties)", "solid"),
+    "weighted_nash": ("Nash, weighted by capability (veto parties)", "longdash"),
+    "compromise": ("compromise: weighted mean (all parties)", "dash"),
+    "weighted_median": ("weighted median (all parties)", "dot"),
 }
 
 

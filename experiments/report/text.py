@@ -7,6 +7,7 @@ import numpy as np
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.actors import range_words, red_line_words, value_words
 from negsim.experiments.report.common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
+from negsim.experiments.report.zone import holdout_words, zone_paragraphs
 from negsim.experiments.run.files import wilson_interval
 from negsim.sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
@@ -75,7 +76,7 @@ def outcome_sentence(data: ReportData) -> str:
     mover = scenario.actors[scenario.actor_index(scenario.escalation.actor)].label if scenario.escalation else ""
     clashes = red_line_conflicts(scenario)
     reasons = {
-        "breakdown": "broke down: a veto party's best reachable deal had become worth less to it than no deal",
+        "breakdown": "broke down before the first round: no deal is possible (see above)",
         "stalemate": f"ended in stalemate at the {scenario.deadline}-round deadline",
         "escalation": f"ended in escalation: {mover} moved unilaterally over another party's red line",
     }
@@ -93,7 +94,9 @@ def outcome_sentence(data: ReportData) -> str:
         text = f"Of the other {n - len(data.agreed):,}, " + "; ".join(parts) + "."
     else:
         text = ""
-    return (text + (f" No run ended in {' or '.join(never)}." if never else "")).strip()
+    text = (text + (f" No run ended in {' or '.join(never)}." if never else "")).strip()
+    held = holdout_words(data)
+    return f"{text} {held}".strip()
 
 
 def _wanted(data: ReportData, k: int, bound: float, above: bool) -> str:
@@ -176,7 +179,8 @@ def _terms_items(data: ReportData) -> list[str]:
             spread = f"{low:.2f} in at least 90% of agreements (mean {terms.mean():.2f})"
         else:
             spread = f"between {low:.2f} and {high:.2f} in 90% of agreements (mean {terms.mean():.2f})"
-        marks = [f"{REFERENCES[key][0]} {ref[issue.name]:.2f}" for key, ref in references.items() if ref]
+        marks = [f"{REFERENCES[key][0]} {ref[issue.name]:.2f}" for key, ref in references.items()
+                 if ref and key in REFERENCES]  # fmt: skip
         items.append(
             f"{issue.label}: {spread}, on a scale from {issue.low:g} ({issue.low_label}) to {issue.high:g} "
             f"({issue.high_label}). For comparison: {', '.join(marks)}."
@@ -185,15 +189,21 @@ def _terms_items(data: ReportData) -> list[str]:
 
 
 def _utility_sentence(data: ReportData) -> str:
-    """Each party's mean utility against its reservation value; who gained most and least."""
-    gains = {a.label: data.results[f"utility.{a.name}"].mean() - a.reservation for a in data.scenario.actors}
-    parts = [f"{a.label} {data.results[f'utility.{a.name}'].mean():.2f} against {a.reservation:.2f}"
-             for a in data.scenario.actors]  # fmt: skip
-    best, worst = max(gains, key=gains.get), min(gains, key=gains.get)
-    lead = f"On average over all runs, each party's utility against what no deal is worth to it: {'; '.join(parts)}."
+    """Each party's value of the agreed terms and its realised utility, against what no deal is worth to it."""
+    actors = data.scenario.actors
     if data.agreed.empty:
-        return f"{lead} Without an agreement, every party got exactly what no deal is worth to it."
-    return f"{lead} {best} gained most ({gains[best]:+.2f}), {worst} least ({gains[worst]:+.2f})."
+        return "Without an agreement, every party got exactly what no deal is worth to it."
+    parts = [f"{a.label} {data.agreed[f'value.{a.name}'].mean():.2f} (no deal {a.reservation:.2f})" for a in actors]
+    gains = {a.label: data.agreed[f"value.{a.name}"].mean() - a.reservation for a in actors}
+    best, worst = max(gains, key=gains.get), min(gains, key=gains.get)
+    realised = [f"{a.label} {data.results[f'utility.{a.name}'].mean():.2f}" for a in actors]
+    return (
+        f"What the agreed terms are worth to each party, on average over the agreements (1 is its ideal package): "
+        f"{'; '.join(parts)}. {best} gained most over no deal ({gains[best]:+.2f}), {worst} least "
+        f"({gains[worst]:+.2f}). Counting the rounds it took to get there (while talks go on, each party lives with "
+        f"no deal, and the deal's gain is discounted per round of delay), and no deal where talks failed, the mean "
+        f"realised utility over all runs was: {'; '.join(realised)}."
+    )
 
 
 def below_reservation(data: ReportData) -> str:
@@ -214,7 +224,7 @@ def below_reservation(data: ReportData) -> str:
 
 
 def plain_words(data: ReportData) -> dict[str, list[str]]:
-    """The plain-words section as plain text: ``outcome``, ``terms``, ``bounds`` and ``parties`` paragraphs."""
+    """The plain-words section as plain text: ``zone``, ``outcome``, ``terms``, ``bounds`` and ``parties``."""
     bound, free = red_line_sentences(data)
     bounds = bound + linkage_sentences(data)
     if free and len(data.agreed):
@@ -224,6 +234,7 @@ def plain_words(data: ReportData) -> dict[str, list[str]]:
         "intervals measure only the Monte Carlo sampling, not doubt about the scenario's inputs."
     )
     return {
+        "zone": zone_paragraphs(data),
         "outcome": [headline(data), outcome_sentence(data)],
         "terms": _terms_items(data) if len(data.agreed) else [],
         "bounds": bounds,
@@ -234,7 +245,7 @@ def plain_words(data: ReportData) -> dict[str, list[str]]:
 def plain_words_section(data: ReportData) -> Section:
     """Section 5 (shown first): the result in sentences, every number taken from the run's files."""
     words = plain_words(data)
-    body = "".join(f"<p>{esc(p)}</p>" for p in words["outcome"] if p)
+    body = "".join(f"<p>{esc(p)}</p>" for p in words["zone"] + words["outcome"] if p)
     for key, heading in (("terms", "Agreed terms"), ("bounds", "Red lines and linkages that shaped the agreements")):
         if words[key]:
             body += f"<h3>{heading}</h3><ul>" + "".join(f"<li>{esc(item)}</li>" for item in words[key]) + "</ul>"

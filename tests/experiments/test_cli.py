@@ -16,12 +16,14 @@ REPLICATIONS = 200
 USER_DIR = "examples/scenarios"
 WATER = ROOT / USER_DIR / "scenario" / "water_treaty.yaml"
 SUMMARY_KEYS = {
-    "scenario", "title", "protocol", "seed", "replications", "agreement_rate", "outcome_shares", "mean_rounds",
-    "mean_rounds_to_agreement", "mean_terms", "mean_utility", "reservation", "references", "elapsed_seconds",
-    "fingerprint",
+    "scenario", "title", "protocol", "seed", "replications", "round", "agreement_rate", "outcome_shares",
+    "mean_rounds", "mean_rounds_to_agreement", "mean_terms", "mean_value", "mean_utility", "reservation", "holdouts",
+    "zopa", "references", "reference_parties", "elapsed_seconds", "fingerprint",
 }  # fmt: skip
+ZOPA_KEYS = {"exists", "depth", "range", "best", "worst_value", "shaped_by", "clash", "short"}
 OUTCOMES = ["agreement", "breakdown", "stalemate", "escalation"]
-ROUND_COLUMNS = ["replication", "round", "actor", "issue", "position", "proposal", "proposer", "accepted", "outcome"]
+ROUND_COLUMNS = ["replication", "round", "actor", "issue", "position", "demand", "proposal", "proposer", "accepted",
+                 "outcome"]  # fmt: skip
 
 
 def negsim(folder: Path, *args: str) -> Path:
@@ -78,7 +80,16 @@ def test_summary_json_has_the_documented_keys_and_sane_values(default_run, scena
     assert 1 <= data["mean_rounds"] <= scenario["deadline"]
     assert list(data["mean_terms"]) == list(scenario["issues"])
     assert list(data["mean_utility"]) == list(scenario["actors"]) == list(data["reservation"])
-    assert set(data["references"]) == {"compromise", "weighted_median", "nash_bargaining"}
+    assert set(data["references"]) == set(data["reference_parties"]) == {
+        "compromise", "weighted_median", "nash_bargaining", "weighted_nash"}  # fmt: skip
+    zone = data["zopa"]
+    assert set(zone) == ZOPA_KEYS and zone["exists"] and zone["depth"] > 0
+    assert list(zone["range"]) == list(scenario["issues"]) and zone["range"]["territory_ceded"] == [0.0, 0.0]
+    assert set(zone["best"]) == set(zone["worst_value"]) == {"russia", "ukraine", "us"}
+    for name, best in zone["best"].items():  # each veto party's best package beats no deal for every veto party
+        assert all(v >= data["reservation"][other] - 1e-9 for other, v in best["value"].items()), name
+        assert zone["worst_value"][name] <= best["value"][name]
+    assert data["round"] == scenario["round"]
     assert data["elapsed_seconds"] >= 0
 
 
@@ -87,6 +98,7 @@ def test_results_parquet_has_one_row_per_replication(default_run, scenario):
     issues, actors = list(scenario["issues"]), list(scenario["actors"])
     assert list(table.columns) == [
         "replication", "outcome", "round", *(f"terms.{i}" for i in issues), *(f"utility.{a}" for a in actors),
+        *(f"value.{a}" for a in actors), "holdouts",
     ]  # fmt: skip
     assert len(table) == REPLICATIONS
     assert table["replication"].tolist() == list(range(REPLICATIONS))
@@ -134,7 +146,7 @@ def test_a_different_seed_gives_different_results(default_run, tmp_path):
 
 
 def test_protocol_override_reaches_the_model(tmp_path):
-    folder = negsim(tmp_path / "mediated", "protocol=mediated", "protocol.amend_rate=0.5")
+    folder = negsim(tmp_path / "mediated", "protocol=mediated", "protocol.weights=equal", "protocol.pressure=0.5")
     assert summary(folder)["protocol"] == "mediated"
     assert set(pd.read_parquet(folder / "rounds.parquet")["proposer"]) == {"mediator"}
 

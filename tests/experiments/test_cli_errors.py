@@ -34,8 +34,8 @@ BAD = {
     "edge-to-nobody": (["+scenario.influence.us.nobody.weight=0.2"], SCENARIO,
                        "scenario.influence.us.nobody", "unknown target actor 'nobody'"),
     "unknown-proposer": (["protocol.proposer=random"], OFFERS, "protocol.proposer", "unknown value 'random'"),
-    "chosen-protocol-file": (["protocol=mediated", "protocol.anchor=mode"], "configs/protocol/mediated.yaml",
-                             "protocol.anchor", "unknown value 'mode'"),
+    "chosen-protocol-file": (["protocol=mediated", "protocol.weights=mode"], "configs/protocol/mediated.yaml",
+                             "protocol.weights", "unknown value 'mode'"),
     "zero-replications": (["replications=0"], PRIMARY, "replications", "got 0"),
     "string-seed": (["seed=abc"], PRIMARY, "seed", "got 'abc'"),
 }  # fmt: skip

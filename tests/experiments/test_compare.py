@@ -64,6 +64,7 @@ def runs(tmp_path_factory) -> dict[str, RunFolder]:
         "baseline": _run(root / "baseline"),
         "again": _run(root / "again"),
         "patient": _run(root / "patient", "scenario.actors.ukraine.reservation=0.3"),
+        "no_zone": _run(root / "no_zone", "scenario.actors.ukraine.reservation=0.8"),
     }
 
 
@@ -77,12 +78,16 @@ def test_identical_runs_differ_by_exactly_zero(runs):
 
 
 def test_a_real_change_is_flagged_with_an_interval_that_excludes_zero(runs):
-    comparison = compare_runs([runs["baseline"], runs["patient"]], ["baseline", "patient"])
-    rate = comparison.table.set_index(["run", "metric"]).loc[("patient", "share.agreement")]
+    """Ukraine settling for less (reservation 0.3) gets worse terms; wanting 0.8 leaves no zone at all."""
+    comparison = compare_runs([runs["baseline"], runs["patient"], runs["no_zone"]], ["baseline", "patient", "no_zone"])
+    table = comparison.table.set_index(["run", "metric"])
+    ukraine = table.loc[("patient", "utility.ukraine")]
+    assert ukraine["differs"] and ukraine["diff_high"] < 0
+    rate = table.loc[("no_zone", "share.agreement")]
     base = runs["baseline"].summary["agreement_rate"]["estimate"]
-    assert rate["estimate"] == pytest.approx(runs["patient"].summary["agreement_rate"]["estimate"])
+    assert rate["estimate"] == pytest.approx(runs["no_zone"].summary["agreement_rate"]["estimate"]) == 0.0
     assert rate["difference"] == pytest.approx(rate["estimate"] - base)
-    assert rate["differs"] and rate["diff_low"] > 0
+    assert rate["differs"] and rate["diff_high"] < 0
     assert comparison.diff["key"].tolist() == ["scenario.actors.ukraine.reservation"]
 
 
@@ -156,7 +161,9 @@ def test_bootstrap_is_the_same_in_any_chunk_size_and_skips_missing_values():
 
 @pytest.mark.slow
 def test_only_runs_that_drew_the_same_numbers_are_paired(runs, tmp_path):
-    coalition = _run(tmp_path / "coalition", "scenario=coalition_deploys")  # escalation adds a draw each round
-    comparison = compare_runs([runs["baseline"], runs["patient"], coalition], ["baseline", "patient", "coalition"])
+    coalition = _run(tmp_path / "coalition", "scenario=coalition_deploys")  # escalation on: the same draws
+    other_seed = _run(tmp_path / "seed", "seed=9")
+    comparison = compare_runs([runs["baseline"], runs["patient"], coalition, other_seed],
+                              ["baseline", "patient", "coalition", "seed"])  # fmt: skip
     paired = comparison.table.groupby("run")["paired"].all()
-    assert paired["patient"] and not paired["coalition"]
+    assert paired["patient"] and paired["coalition"] and not paired["seed"]

@@ -40,6 +40,7 @@ RUNS = {
     ],
     "quiet": ["replications=50", "protocol=influence_only", "record=0"],  # no agreement, no round log
     "no_deal": ["--config-dir", CONFIGS, "scenario=no_common_ground", "replications=50"],  # red lines clash
+    "mixed": ["scenario=coalition_deploys", "replications=200", "report=true"],  # agreements and escalations
 }  # fmt: skip
 #: Russia's new red line on territory (at least 0.5) clashes with Ukraine's (at most 0): no deal is possible.
 NO_COMMON_GROUND = """\
@@ -154,10 +155,10 @@ def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_pa
 
 @pytest.mark.slow  # the module's runs write five reports
 def test_replay_offers_an_agreement_and_a_failure_when_both_were_logged(runs):
-    folder = runs["baseline"]
+    folder = runs["mixed"]
     logged = sorted(pd.read_parquet(folder / "rounds.parquet")["replication"].unique())
     outcomes = pd.read_parquet(folder / "results.parquet").set_index("replication").loc[logged, "outcome"]
-    assert {"agreement"} < set(outcomes), "the baseline should log both kinds; pick another seed"
+    assert {"agreement"} < set(outcomes), "the run should log both kinds; pick another seed"
     page = (folder / "report.html").read_text(encoding="utf-8")
     offered = [int(v) for v in re.findall(r'<option value="(-?\d+)">replication', page)]
     assert offered[:3] == logged[:3]
@@ -201,24 +202,27 @@ def test_plain_words_match_the_results_table(runs):
     n, a = len(results), len(agreed)
     low, high = wilson_interval(a, n)
     text = _page_text(folder)
+    lead = f"In all {n:,} runs" if a == n else f"In {a:,} of {n:,} runs"
     assert (
-        f"In {a:,} of {n:,} runs ({a / n:.1%}; 95% interval {low:.1%}–{high:.1%}) the parties agreed, "
+        f"{lead} ({a / n:.1%}; 95% interval {low:.1%}–{high:.1%}) the parties agreed, "
         f"on average after {agreed['round'].mean():.1f} rounds"
     ) in text
     failed = results["outcome"].value_counts()
     for outcome in ("breakdown", "stalemate", "escalation"):
         if failed.get(outcome, 0):
             assert f"{failed[outcome]:,} ({failed[outcome] / n:.1%};" in text
+    summary = RunFolder.open(folder).summary
+    assert f"Every veto party could have up to {summary['zopa']['depth']:.2f} more than its no-deal value" in text
+    assert "Ukraine's red line on “Territory ceded to Russia” (at most 0.00 (None))" in text  # shapes the zone
     # Ukraine's red line at 0 on territory: every agreement cedes nothing, and the text says so and why.
     assert (agreed["terms.territory_ceded"] == 0).all()
     assert (
         f"Territory ceded to Russia: 0.00 (None) in every one of the {a:,} agreements, because Ukraine's red line "
         "allows at most 0.00 (None): “lacks both the legal and moral grounds to cede land”"
     ) in text
-    at_cap = int((agreed["terms.peacekeepers"] - 0.1).abs().le(1e-6).sum())
-    assert f"Foreign peacekeepers in Ukraine: 0.10 in {at_cap:,} of the {a:,} agreements" in text
     for actor in ("russia", "ukraine"):
-        assert f"{results[f'utility.{actor}'].mean():.2f} against" in text
+        spec = RunFolder.open(folder).run.scenario.actors[RunFolder.open(folder).run.scenario.actor_index(actor)]
+        assert f"{agreed[f'value.{actor}'].mean():.2f} (no deal {spec.reservation:.2f})" in text
 
 
 @pytest.mark.slow  # the module's runs write five reports
@@ -245,6 +249,7 @@ def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
         "red lines leave no deal possible: on Territory ceded to Russia, Russia's red line demands at least 0.50, "
         "but Ukraine's allows at most 0.00 (None)."
     ) in text
+    assert "No deal is possible: on “Territory ceded to Russia”, Russia and Ukraine's red lines leave no value" in text
     assert "best reachable deal" not in text and "record=0" not in text
     with open_page(folder / "report.html") as (page, errors):
         page.wait_for_function(ALL_DRAWN)

@@ -100,7 +100,8 @@ def test_finite_deadlines_follow_stahl(deadline):
     assert result.value[0, 1] == pytest.approx(1 - 0.1 - 0.6 * share, abs=1e-9)
 
 
-def test_equilibrium_solves_any_number_of_veto_parties_without_sum_to_one_utilities():
+def test_the_solver_handles_three_veto_parties_without_sum_to_one_utilities():
+    """Backward induction works for any number of veto parties (scenarios may use it with two, see validation)."""
     scenario = three_party(11)
     run = RunSpec(scenario=scenario, protocol=build_protocol({"name": "alternating_offers"}), seed=0, replications=2)
     result = simulate(run)

@@ -17,7 +17,7 @@ def _from_graph(scenario) -> np.ndarray:
 
 
 @settings(max_examples=60, deadline=None)
-@given(scenarios(max_actors=7, max_issues=2))
+@given(scenarios(max_actors=6, max_issues=2))
 def test_influence_matrix_is_the_graphs_to_the_bit(scenario):
     """Built without networkx (whose import a run would pay for), but the same array, layout included."""
     matrix, expected = scenario.influence_matrix(), _from_graph(scenario)

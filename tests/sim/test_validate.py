@@ -104,8 +104,10 @@ def test_enabled_escalation_builds(baseline_raw):
     assert (escalation.actor, escalation.issue, escalation.value) == ("europe", "peacekeepers", 0.8)
 
 
-def test_equilibrium_builds_when_every_veto_party_plays_it(baseline_raw):
-    for actor in ("russia", "ukraine", "us"):
+def test_equilibrium_builds_when_both_veto_parties_play_it(baseline_raw):
+    baseline_raw["actors"]["us"]["veto"] = False
+    del baseline_raw["actors"]["us"]["concession"]
+    for actor in ("russia", "ukraine"):
         baseline_raw["actors"][actor]["concession"] = "equilibrium"
     raw = {"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 1, "replications": 1}
     assert build_run(raw).scenario.actors[0].style == "equilibrium"
@@ -549,7 +551,10 @@ def test_run_errors(baseline_raw, changes, key, fragment, allowed):
         pytest.param({}, PROTOCOL, "ukraine, us bargain by another style", "every veto party",
                      id="not-every-veto-party"),
         pytest.param({"actors/ukraine/concession": "equilibrium", "actors/us/concession": "equilibrium"},
-                     {"name": "mediated"}, "got protocol mediated", "alternating_offers", id="wrong-protocol"),
+                     PROTOCOL, "got 3", "exactly two veto parties", id="three-veto-parties"),
+        pytest.param({"actors/ukraine/concession": "equilibrium", "actors/us/veto": False,
+                      "actors/us/concession": DELETE}, {"name": "mediated"}, "got protocol mediated",
+                     "alternating_offers", id="wrong-protocol"),
     ],
 )  # fmt: skip
 def test_equilibrium_style_limits(baseline_raw, changes, protocol, fragment, allowed):

@@ -13,7 +13,7 @@ from hypothesis import given
 from tests.strategies import negotiations
 from tests.validity.common import agreed, changed, deals_of, library_scenario, play, quiet
 
-LEVELS = (0.1, 0.01, 0.001)
+LEVELS = (0.1, 0.01, 0.001, 0.00001)
 
 
 def noisy(raw: dict, level: float) -> dict:
@@ -36,8 +36,10 @@ def test_noise_to_zero_converges_to_the_noise_free_result(case):
         both = agreed(result) & agreed(exact)
         value_error = np.abs(result.value[both][:, veto] - exact.value[both][:, veto]).max() if both.any() else 0.0
         errors.append(max(rate_error, value_error))
-    assert errors[-1] <= 0.01, errors
-    assert errors[-1] <= errors[0] + 1e-12, errors
+    assert errors[-1] <= 0.01, errors  # how close depends on the scenario's slopes; 1e-5 is close enough for all
+    assert errors[-1] <= errors[0] + 1e-9, (
+        errors
+    )  # closer than at the largest noise (in between, Monte Carlo may wobble)
 
 
 def test_baseline_terms_converge_as_noise_vanishes():
