@@ -136,17 +136,24 @@ class NegotiationModel(Model):
         return accepted
 
     def influence(self, draws: RoundDraws) -> None:
-        """Friedkin–Johnsen step on stated positions, plus shocks; they stay inside each actor's own red lines."""
-        moved = fj_step(self.state.positions, self.pull, self.anchor)
-        if draws.jolt is not None:
-            moved += draws.jolt * self.span
+        """Friedkin–Johnsen step on stated positions, plus shocks; they stay inside each actor's own red lines.
+
+        Replications that have ended keep their last positions.
+        """
+        state = self.state
+        active = state.active
+        rows = slice(None) if active.all() else np.flatnonzero(active)
+        moved = fj_step(state.positions[rows], self.pull, self.anchor)
+        if draws.hit is not None:  # the shocks of the replications still talking, in row-major order
+            sizes = draws.sizes if isinstance(rows, slice) else draws.sizes[(active[:, None] & draws.hit)[draws.hit]]
+            moved[draws.hit[rows]] += sizes * self.span
         np.clip(moved, self.red_low, self.red_high, out=moved)
-        active = self.state.active
-        self.state.positions = moved if active.all() else np.where(active[:, None, None], moved, self.state.positions)
-        said = 1.0 - np.einsum("rnm,nm->rn", np.abs(self.state.positions - self.ideal), self.scaled_salience)
-        self.state.ceiling = np.maximum(
-            np.minimum(self.state.ceiling, said), self.perceived
-        )  # what each says, to itself
+        state.positions[rows] = moved
+        veto = self.veto
+        said = 1.0 - np.einsum("rnm,nm->rn", np.abs(moved[:, veto] - self.ideal[veto]), self.scaled_salience[veto])
+        ceiling = state.ceiling[rows]
+        ceiling[:, veto] = np.maximum(np.minimum(ceiling[:, veto], said), self.perceived[rows][:, veto])
+        state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
         """Settle agreements, escalations and, at the deadline, stalemates."""
@@ -196,18 +203,26 @@ class NegotiationModel(Model):
     def _complete_log(self) -> tuple[RoundLog, ...]:
         """The logged rounds, with the offers that were turned down filled in (worked out once, at the end)."""
         offers = getattr(self.behaviour, "trade_off", None)
-        if offers is None or self.frontier is None or self.frontier.empty:
+        if offers is None or self.frontier is None or self.frontier.empty or not self.log:
             return tuple(self.log)
+        def turned_down(e: RoundLog) -> np.ndarray:
+            demanded = ~np.isnan(e.demand[:, self.veto]).any(axis=1)
+            return np.flatnonzero(np.isnan(e.package[:, 0]) & (e.proposer >= 0) & demanded)
+
+        missing = [turned_down(e) for e in self.log]
+        if not sum(len(rows) for rows in missing):
+            return tuple(self.log)
+        proposers = np.concatenate([e.proposer[rows] for e, rows in zip(self.log, missing, strict=True)])
+        demands = np.concatenate([e.demand[rows][:, self.veto] for e, rows in zip(self.log, missing, strict=True)])
+        tabled = iter(np.split(offers(proposers, demands), np.cumsum([len(rows) for rows in missing])[:-1]))
         done = []
-        for entry in self.log:
-            rows = np.flatnonzero(np.isnan(entry.package[:, 0]) & (entry.proposer >= 0) & (entry.outcome >= 0))
-            rows = rows[~np.isnan(entry.demand[rows][:, self.veto]).any(axis=1)] if len(rows) else rows
+        for entry, rows in zip(self.log, missing, strict=True):
+            packages = next(tabled)
             if len(rows):
-                package = entry.package.copy()
-                package[rows] = offers(entry.proposer[rows], entry.demand[rows][:, self.veto])
-                accepted = entry.accepted.copy()
+                package, accepted = entry.package.copy(), entry.accepted.copy()
+                package[rows] = packages
                 for agent in self.negotiators:
-                    accepted[rows, agent.index] = agent.judge(package[rows], entry.demand[rows, agent.index])
+                    accepted[rows, agent.index] = agent.judge(packages, entry.demand[rows, agent.index])
                 entry = RoundLog(round=entry.round, positions=entry.positions, demand=entry.demand, package=package,
                                  proposer=entry.proposer, accepted=accepted, outcome=entry.outcome)  # fmt: skip
             done.append(entry)

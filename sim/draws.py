@@ -23,13 +23,24 @@ class RoundDraws:
 
     Attributes:
         pick: ``(R,)`` uniforms choosing a capability-weighted proposer.
-        jolt: ``(R, n, m)`` position shocks as shares of each issue's scale (zero where no shock hit).
+        hit: ``(R, n)`` whom a shock hits; ``sizes``: ``(hits, m)`` the shocks, as shares of each issue's
+            scale, in the order of ``hit``'s true entries (``None`` without shocks).
         escalate: ``(R,)`` uniforms deciding a unilateral move.
     """
 
     pick: np.ndarray | None
-    jolt: np.ndarray | None
+    hit: np.ndarray | None
+    sizes: np.ndarray | None
     escalate: np.ndarray | None
+
+    @property
+    def jolt(self) -> np.ndarray | None:
+        """``(R, n, m)`` the shocks as one array (zero where none hit), or ``None`` without shocks."""
+        if self.hit is None:
+            return None
+        jolt = np.zeros((*self.hit.shape, self.sizes.shape[1]))
+        jolt[self.hit] = self.sizes
+        return jolt
 
 
 def spawn_generators(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
@@ -70,9 +81,7 @@ def draw_round(rng: np.random.Generator, *, scenario: ScenarioSpec, protocol: Pr
     hit = rng.random((replications, n)) < noise.p_shock
     sizes = rng.standard_normal((int(hit.sum()), m))
     escalate = rng.random(replications)
-    jolt = None
-    if noise.p_shock > 0 and noise.shock_size > 0:
-        jolt = np.zeros((replications, n, m))
-        jolt[hit] = noise.shock_size * sizes
-    return RoundDraws(pick=pick if protocol.proposer == "weighted" else None, jolt=jolt,
-                     escalate=escalate if scenario.escalation is not None else None)  # fmt: skip
+    shocks = noise.p_shock > 0 and noise.shock_size > 0
+    return RoundDraws(pick=pick if protocol.proposer == "weighted" else None, hit=hit if shocks else None,
+                      sizes=noise.shock_size * sizes if shocks else None,
+                      escalate=escalate if scenario.escalation is not None else None)  # fmt: skip

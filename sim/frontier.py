@@ -216,29 +216,47 @@ class Frontier:
             self._stack = (normals, offsets, starts)
         return self._stack
 
-    def touch(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def touch(self, start: np.ndarray, end: np.ndarray,
+              witness: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         """Where falling demands first become reachable: ``lam`` in ``[0, 1]`` (inf: not in this step).
 
         Demands move from ``start`` to ``end`` ``(R, n)`` (never rising); the point
         ``start + lam (end - start)`` is the first reachable one. Also returns the box it is in.
+
+        ``witness`` ``(R, boxes)``, kept by the caller between rounds, remembers for each row and box a
+        facet the demands broke: while the new demands still break it, the row is settled in one
+        product instead of one per facet (demands fall slowly, so most rounds nothing else is needed).
         """
         best, box = np.full(len(start), np.inf), np.full(len(start), -1)
         if self.empty:
             return best, box
         normals, offsets, starts = self._stacked()
-        room_end = offsets - end @ normals.T
-        rows = np.flatnonzero((np.minimum.reduceat(room_end, starts, axis=1) >= -TIE).any(axis=1))
-        if not len(rows):  # most rounds: the demands still cannot all be met at the end of the round
+        rows = np.arange(len(start))
+        if witness is not None:
+            known = starts[None, :] + witness  # (R, boxes) stacked facet index
+            broken = np.einsum("rn,rbn->rb", end, normals[known]) - offsets[known] > TIE
+            rows = np.flatnonzero(~broken.all(axis=1))
+            if not len(rows):
+                return best, box
+        room_end = offsets - end[rows] @ normals.T
+        worst = np.minimum.reduceat(room_end, starts, axis=1)  # (r, boxes)
+        if witness is not None:  # remember the most broken facet of each box
+            ends = np.append(starts[1:], len(offsets))
+            for j, (a, b) in enumerate(zip(starts, ends, strict=True)):
+                witness[rows, j] = np.argmin(room_end[:, a:b], axis=1)
+        hit = np.flatnonzero((worst >= -TIE).any(axis=1))
+        if not len(hit):  # the demands still cannot all be met at the end of the round
             return best, box
+        rows, room_end = rows[hit], room_end[hit]
         excess = start[rows] @ normals.T - offsets
-        rate = excess + room_end[rows]  # = -(end - start) @ normal >= 0 when demands fall
+        rate = excess + room_end  # = -(end - start) @ normal >= 0 when demands fall
         with np.errstate(divide="ignore", invalid="ignore"):
             need = np.where(excess <= TIE, 0.0, np.where(rate > 1e-15, excess / rate, np.inf))
         lam = np.maximum.reduceat(need, starts, axis=1)  # (r, boxes)
         choice = np.argmin(lam, axis=1)
         first = lam[np.arange(len(rows)), choice]
-        hit = first <= 1.0 + TIE
-        best[rows[hit]], box[rows[hit]] = np.minimum(first[hit], 1.0), choice[hit]
+        ok = first <= 1.0 + TIE
+        best[rows[ok]], box[rows[ok]] = np.minimum(first[ok], 1.0), choice[ok]
         return best, box
 
     def gain(self, u: np.ndarray, direction: np.ndarray, box: np.ndarray) -> np.ndarray:
@@ -312,22 +330,27 @@ class Frontier:
         Starts in ``box``, where ``u`` must be reachable.
         """
         u, box = u.copy(), box.copy()
-        rows = np.arange(len(u))
+        rows = np.arange(len(u))  # the rows that may still gain
         for _ in range(self.n + 1):
-            best_total, best_step = np.zeros(len(u)), np.zeros_like(u)
+            here = u[rows]
+            best_total, best_step, best_box = np.zeros(len(rows)), np.zeros_like(here), box[rows]
             for j, poly in enumerate(self.boxes):
-                here = np.full(len(u), j)
-                fits = np.min(poly.offset - u @ poly.normal.T, axis=1) >= -TIE
-                alone = np.stack([self.gain(u, np.broadcast_to(e, u.shape), here) for e in np.eye(self.n)], axis=1)
-                can = (alone > TIE) & fits[:, None]
-                together = np.where(can.any(axis=1), self.gain(u, can * 1.0, here), 0.0)
-                together = np.where(np.isfinite(together) & (together > TIE), together, 0.0)
+                room = poly.offset - here @ poly.normal.T  # (r, F), >= 0 where the point is reachable in this box
+                fits = room.min(axis=1) >= -TIE
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(poly.normal[None] > 1e-15, room[:, :, None] / poly.normal[None], np.inf)
+                    can = (ratio.min(axis=1) > TIE) & fits[:, None]  # who could gain alone
+                    rate = can @ poly.normal.T
+                    together = np.where(rate > 1e-15, room / rate, np.inf).min(axis=1)
+                together = np.where(can.any(axis=1) & np.isfinite(together) & (together > TIE), together, 0.0)
                 total = together * can.sum(axis=1)
                 better = total > best_total + TIE
-                best_total[better], best_step[better], box[better] = total[better], (together[:, None] * can)[better], j
-            if not (best_total > 0).any():
+                step = together[:, None] * can
+                best_total[better], best_step[better], best_box[better] = total[better], step[better], j
+            gained = best_total > 0
+            if not gained.any():
                 break
-            u = u + best_step
-        package = self.package(u, box)
-        del rows
-        return package
+            rows = rows[gained]
+            u[rows] += best_step[gained]
+            box[rows] = best_box[gained]
+        return self.package(u, box)

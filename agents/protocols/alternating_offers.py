@@ -35,6 +35,7 @@ class AlternatingOffers:
         self.local = {
             int(i): j for j, i in enumerate(self.veto_index)
         }  # actor index -> position among the veto parties
+        self.witness = np.zeros((model.replications, len(model.frontier.boxes)), dtype=np.intp)
         self.equilibrium = None
         if equilibrium_play(scenario) and model.frontier is not None and not model.frontier.empty:
             weighted = model.protocol.proposer == "weighted"
@@ -66,7 +67,9 @@ class AlternatingOffers:
         state = model.state
         active = np.flatnonzero(state.active)
         before, now = state.demand_before[active][:, model.veto], state.demand[active][:, model.veto]
-        lam, box = model.frontier.touch(before, now)
+        witness = self.witness[active]
+        lam, box = model.frontier.touch(before, now, witness)
+        self.witness[active] = witness
         meet = np.isfinite(lam)
         if meet.any():
             point = before[meet] + lam[meet, None] * (now[meet] - before[meet])
