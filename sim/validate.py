@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from negsim.sim.errors import ConfigError, got
+from negsim.sim.errors import ConfigError, got, unknown_key
 from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
 from negsim.sim.frontier import MAX_VETO
 from negsim.sim.spec import (
@@ -47,6 +47,19 @@ def _mapping(value: Any, key: str) -> Mapping:
     return value
 
 
+def _named(value: Any, key: str) -> Mapping:
+    """A mapping of names (issues, actors, linkages): every name text, never a value YAML read it as."""
+    value = _mapping(value, key)
+    for name in value:
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"{key}.{name}",
+                f"the name {name!r} is a {type(name).__name__}, not text (YAML reads yes, no, on, off, true, false "
+                "and numbers as values); allowed: a name in quotes, such as 'no'",
+            )
+    return value
+
+
 def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problem = "missing" if value is None else f"not a number: {value!r}"
@@ -58,7 +71,8 @@ def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf
 
 def _text(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"{got(value)}; allowed: a non-empty string")
+        quote = " (YAML reads yes, no, on, off, true, false and numbers as values: put text in quotes)"
+        raise ConfigError(key, f"{got(value)}; allowed: a non-empty string{quote if value is not None else ''}")
     return value
 
 
@@ -72,7 +86,7 @@ def _known(value: Any, key: str, allowed: tuple[str, ...], what: str) -> str:
 def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
     for name in mapping:
         if name not in allowed:
-            raise ConfigError(f"{key}.{name}", f"unknown key {name!r}; allowed: {', '.join(sorted(allowed))}")
+            raise unknown_key(f"{key}.{name}", name, sorted(allowed))
 
 
 def _issue(name: str, raw: Any) -> IssueSpec:
@@ -171,11 +185,11 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
 
 
 def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeSpec, ...]:
-    raw = _mapping(raw or {}, "scenario.influence")
+    raw = _named(raw or {}, "scenario.influence")
     edges = []
     for src, targets in raw.items():
         _known(src, f"scenario.influence.{src}", actors, "actor")
-        for dst, edge in _mapping(targets, f"scenario.influence.{src}").items():
+        for dst, edge in _named(targets, f"scenario.influence.{src}").items():
             key = f"scenario.influence.{src}.{dst}"
             _known(dst, key, actors, "target actor")
             if dst == src:
@@ -275,10 +289,10 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
         except FileNotFoundError:
             problem = f"no such document {source_name!r}; allowed: a file path or a file in seeds/"
             raise ConfigError("scenario.source", problem) from None
-    issues = tuple(_issue(n, v) for n, v in _mapping(raw.get("issues"), "scenario.issues").items())
+    issues = tuple(_issue(n, v) for n, v in _named(raw.get("issues"), "scenario.issues").items())
     if not issues:
         raise ConfigError("scenario.issues", "empty; allowed: one or more issues")
-    raw_actors = _mapping(raw.get("actors"), "scenario.actors")
+    raw_actors = _named(raw.get("actors"), "scenario.actors")
     actors = tuple(_actor(n, v, issues, source) for n, v in raw_actors.items())
     vetoes = tuple(a.name for a in actors if a.veto)
     if not vetoes or len(actors) < 2:
@@ -298,7 +312,7 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
         )
     edges = _edges(raw.get("influence"), names, source)
     _stubbornness_matters(raw_actors, edges)
-    linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
+    linkages = _named(raw.get("linkages") or {}, "scenario.linkages")
     if len(linkages) > MAX_LINKAGES:
         raise ConfigError("scenario.linkages", f"{len(linkages)} linkages; allowed: at most {MAX_LINKAGES}")
     return ScenarioSpec(
