@@ -613,3 +613,41 @@ def test_too_many_veto_parties_or_linkages(baseline_raw):
     for i in range(4):
         baseline_raw["actors"][f"us{i}"] = copy.deepcopy(template)
     check(scenario_error(baseline_raw), "scenario.actors", "7 parties with a veto", "at most 6")
+
+
+# ------------------------------------------------ names that YAML reads as values, unknown top-level keys
+
+
+@pytest.mark.parametrize("name", [False, True, 1, 1.5, None], ids=repr)
+@pytest.mark.parametrize("where", ["actors", "issues", "linkages", "influence"])
+def test_a_name_that_is_not_text_is_refused_with_the_reason(baseline_raw, where, name):
+    """``no:`` read by plain YAML is the value false: the error says so (user files keep names as text)."""
+    if where == "influence":
+        baseline_raw["influence"]["us"][name] = {"weight": 0.1, "evidence": JUDGED}
+        key = f"scenario.influence.us.{name}"
+    else:
+        baseline_raw.setdefault(where, {})[name] = next(iter(baseline_raw[where].values()))
+        key = f"scenario.{where}.{name}"
+    check(scenario_error(baseline_raw), key, "not text", "in quotes")
+
+
+def test_a_label_yaml_read_as_a_value_says_to_quote_it(baseline_raw):
+    edit(baseline_raw, {"issues/peacekeepers/low_label": False})
+    check(scenario_error(baseline_raw), "scenario.issues.peacekeepers.low_label", "got False", "quotes")
+
+
+@pytest.mark.parametrize(
+    ("key", "near"), [("replicatons", "replications"), ("sed", "seed"), ("scenarios", "scenario"), ("zzz", None)]
+)
+def test_an_unknown_top_level_key_is_refused_naming_the_nearest(baseline_raw, key, near):
+    raw = {"scenario": baseline_raw, "protocol": dict(PROTOCOL), "seed": 0, "replications": 20, key: 100}
+    with pytest.raises(ConfigError) as info:
+        build_run(raw)
+    check(info.value, key, f"unknown key {key!r}", "seed, replications, record, progress, rerun, report")
+    assert (f"did you mean {near}?" in info.value.problem) if near else "did you mean" not in info.value.problem
+
+
+def test_an_unknown_scenario_key_names_the_nearest(baseline_raw):
+    edit(baseline_raw, {"actors/russia/capabilty": 0.3})
+    error = scenario_error(baseline_raw)
+    check(error, "scenario.actors.russia.capabilty", "did you mean capability?", "capability")
