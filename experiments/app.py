@@ -22,6 +22,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from negsim.experiments.run import failures
 from negsim.experiments.run.checks import checked_run, display, report_wanted
 from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
@@ -35,14 +36,27 @@ OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=
 
 @hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
-    """Run the composed scenario; bad input exits with status 2 and one line."""
+    """Run the composed scenario; bad input exits with status 2 and one line, a fault with status 1.
+
+    A sweep's job raises instead, and the launcher ends the sweep with that error once the other jobs are
+    done (a job that exits would leave a worker process's pool waiting for it).
+    """
+    multirun = HydraConfig.get().mode == RunMode.MULTIRUN
+    try:
+        _run(cfg, multirun=multirun)
+    except Exception as error:
+        if multirun:
+            raise
+        failures.report("negsim", error)
+
+
+def _run(cfg: DictConfig, *, multirun: bool) -> None:
     resolved = OmegaConf.to_container(cfg, resolve=True)
     run = checked_run(resolved)
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
     settings = resolved_settings(resolved, hydra_cfg)
     print_ = fingerprint(resolved)
-    multirun = hydra_cfg.mode == RunMode.MULTIRUN
     report = report_wanted(resolved.get("report", "auto"), multirun=multirun)
     summary = None if not multirun or resolved.get("rerun") else finished(folder, print_)
     kept = summary is not None
@@ -72,7 +86,6 @@ def cli() -> None:
     syntax) exits with status 2, a fault (a full disk, no memory left) with status 1; the traceback only with
     ``HYDRA_FULL_ERROR=1``. User config files are read as data (:mod:`negsim.experiments.run.userfiles`).
     """
-    from negsim.experiments.run import failures
     from negsim.experiments.run.userfiles import check_overrides, install
 
     failures.TRACEBACKS = os.environ.get("HYDRA_FULL_ERROR") == "1"  # the user asked for tracebacks

@@ -10,6 +10,7 @@ from typing import Any
 from negsim.sim.errors import ConfigError, got, unknown_key
 from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
 from negsim.sim.frontier import MAX_VETO
+from negsim.sim.limits import check_frontier_work
 from negsim.sim.spec import (
     ActorSpec,
     EdgeSpec,
@@ -29,8 +30,10 @@ _ACTOR_KEYS = {
 }  # fmt: skip
 #: Most linkages among the veto parties (each one doubles the boxes the frontier is built from).
 MAX_LINKAGES = 6
-#: Most rounds a scenario may have.
+#: Most rounds a scenario may have (at 1,000 replications and influence only, about 35 s).
 MAX_DEADLINE = 100_000
+#: Largest end of an issue's scale, either way; and the narrowest scale, relative to its size.
+MAX_SCALE, MIN_SPAN = 1e12, 1e-9
 
 
 def _span(low: float, high: float) -> str:
@@ -93,10 +96,14 @@ def _issue(name: str, raw: Any) -> IssueSpec:
     key = f"scenario.issues.{name}"
     raw = _mapping(raw, key)
     _keys(raw, key, {"label", "low_label", "high_label", "low", "high"})
-    low = _number(raw.get("low", 0.0), f"{key}.low")
-    high = _number(raw.get("high", 1.0), f"{key}.high")
+    low = _number(raw.get("low", 0.0), f"{key}.low", -MAX_SCALE, MAX_SCALE)
+    high = _number(raw.get("high", 1.0), f"{key}.high", -MAX_SCALE, MAX_SCALE)
     if high <= low:
         raise ConfigError(f"{key}.high", f"{high:g} is not above low ({low:g}); allowed: a number > {low:g}")
+    narrowest = MIN_SPAN * max(1.0, abs(low), abs(high))
+    if high - low < narrowest:
+        raise ConfigError(f"{key}.high", f"the scale from {low:g} to {high:g} is too narrow to compute on; "
+                          f"allowed: high - low >= {narrowest:g}")  # fmt: skip
     return IssueSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"),
         low_label=_text(raw.get("low_label"), f"{key}.low_label"),
@@ -249,8 +256,8 @@ def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> Esca
     names = tuple(i.name for i in issues)
     issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
     after = raw.get("after_round", 0)
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-        raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number >= 0")
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_DEADLINE:
+        raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number from 0 to {MAX_DEADLINE}")
     spec = EscalationSpec(
         actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
         value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
@@ -315,7 +322,7 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
     linkages = _named(raw.get("linkages") or {}, "scenario.linkages")
     if len(linkages) > MAX_LINKAGES:
         raise ConfigError("scenario.linkages", f"{len(linkages)} linkages; allowed: at most {MAX_LINKAGES}")
-    return ScenarioSpec(
+    spec = ScenarioSpec(
         name=_text(raw.get("name", "scenario"), "scenario.name"),
         title=_text(raw.get("title", raw.get("name", "scenario")), "scenario.title"),
         source=source_name or "", issues=issues, actors=actors, edges=edges,
@@ -324,6 +331,8 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
         noise=_noise(raw.get("noise")), deadline=deadline,
         round=_text(raw.get("round", "one round of talks"), "scenario.round"),
     )  # fmt: skip
+    check_frontier_work(spec)
+    return spec
 
 
 def _stubbornness_matters(raw_actors: Mapping, edges: tuple[EdgeSpec, ...]) -> None:

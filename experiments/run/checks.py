@@ -1,12 +1,12 @@
-"""Check a composed config before anything runs; bad input is told in one line with exit status 2."""
+"""Check a composed config before anything runs; an error names the file and the override behind the bad key."""
 
 from __future__ import annotations
 
-import sys
 from importlib import resources
 from pathlib import Path
 
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from negsim.sim.errors import ConfigError
@@ -78,15 +78,22 @@ def config_folders(hydra_cfg: DictConfig) -> tuple[Path, ...]:
     return tuple(folders + [folder / "scenario" for folder in folders])
 
 
-def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None) -> RunSpec:
-    """Freeze the task config ``cfg`` (composed, or already resolved to plain data); on bad input print one
-    line and exit with status 2."""
+def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None, *, concurrent: int = 1) -> RunSpec:
+    """Freeze the task config ``cfg`` (composed, or already resolved to plain data) and check that the run fits
+    in memory (``concurrent`` runs like it at once).
+
+    Raises:
+        ConfigError: naming the config file that supplied the bad key (and the override, if one did).
+    """
+    from negsim.experiments.run.memory import check_memory
+
     hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
     folders = config_folders(hydra_cfg)
     raw = cfg if isinstance(cfg, dict) else OmegaConf.to_container(cfg, resolve=True)
     try:
-        report_wanted(raw.get("report", "auto"), multirun=False)  # only checks the value
-        return build_run(raw, folders)
+        report = report_wanted(raw.get("report", "auto"), multirun=str(hydra_cfg.mode) == str(RunMode.MULTIRUN))
+        run = build_run(raw, folders)
+        check_memory(run, report=report, concurrent=concurrent)
+        return run
     except ConfigError as error:
-        print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
-        sys.exit(2)
+        raise error.in_file(config_file_for(error.key, hydra_cfg)) from None

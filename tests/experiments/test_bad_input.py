@@ -17,10 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from subprocess import CompletedProcess
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from conftest import NEGSIM, run_negsim
+
+from tests.strategies import scenario_mapping
 
 PREFIX = "negsim: error: "
 WHY = "judgment: a test"
@@ -29,8 +32,8 @@ PWNED = "pwned.txt"
 
 def _write_text(target: str) -> str:
     """YAML of a Hydra callback that writes a file when Hydra instantiates it (as the first release let it)."""
-    return (f"    evil:\n      _target_: pathlib.Path.write_text\n      self: {{_target_: pathlib.Path, _args_: [{target}]}}"
-            "\n      data: pwned\n")  # fmt: skip
+    path = f"{{_target_: pathlib.Path, _args_: [{target}]}}"
+    return f"    evil:\n      _target_: pathlib.Path.write_text\n      self: {path}\n      data: pwned\n"
 
 
 # name: (files in the user's config folder, arguments, fragments the one line must hold, in order)
@@ -116,6 +119,25 @@ CASES = {
         {}, ["scenario.actors.rusia.capability=0.5"],
         ["command line: scenario.actors.rusia.capability=0.5: scenario.actors.rusia: unknown key 'rusia' (did you "
          "mean russia?); allowed: russia, ukraine, us, europe"]),
+    # 5. no upper limits
+    "memory-replications": (
+        {}, ["replications=100000000"],
+        ["configs/negsim.yaml (command line: replications=100000000): replications: the run would need about ",
+         " GB of memory (100,000,000 replications of ", "allowed: replications="]),
+    "memory-round-log": (
+        {}, ["protocol=influence_only", "scenario.deadline=100000", "replications=1000", "record=1000"],
+        ["configs/negsim.yaml (command line: record=1000): record: the run would need about ", "round log",
+         "allowed: record="]),
+    "huge-deadline": (
+        {}, ["scenario.deadline=100000000"],
+        ["configs/scenario/baseline.yaml (command line: scenario.deadline=100000000): scenario.deadline: ",
+         "allowed: a whole number of rounds from 1 to 100000"]),
+    "huge-capability": (
+        {}, ["scenario.actors.russia.capability=1.7e308"], ["scenario.actors.russia.capability: ", "allowed: "]),
+    "costly-frontier": (
+        {"scenario/x.yaml": yaml.safe_dump(scenario_mapping(np.random.default_rng(0), actors=6, issues=8))},
+        ["scenario=x"], ["configs/scenario/x.yaml (command line: scenario=x): scenario.actors: ", "1,370,754 steps",
+                         "allowed: at most 500,000 steps"]),
     # 10. run folders
     "empty-run-dir": ({}, ["hydra.run.dir="], ["hydra.run.dir: empty; allowed: a folder path"]),
     "proc-run-dir": ({}, ["hydra.run.dir=/proc/negsim/x"], ["hydra.run.dir: cannot make the folder /proc/negsim/x",
@@ -160,10 +182,10 @@ def bad_run(case: str, root: Path, earlier: Path) -> tuple[CompletedProcess, Pat
     options = ["--config-dir", "configs"] if files else []
     multirun = ["-m"] if "-m" in args else []
     args = [a for a in args if a != "-m"]
-    sizes = ["replications=20", "progress=false"]
+    sizes = ["replications=20", "progress=false"]  # before the case's own: the last of two overrides wins
     place = [] if any(a.startswith(("hydra.run.dir=", "hydra.sweep.dir=")) for a in args) else (
         [f"hydra.sweep.dir={root / 'sweep'}"] if multirun else [f"hydra.run.dir={run}"])  # fmt: skip
-    done = run_negsim([*options, *multirun, *args, *sizes, *place], cwd=root)
+    done = run_negsim([*options, *multirun, *sizes, *args, *place], cwd=root)
     return done, run, root
 
 
