@@ -15,7 +15,7 @@ from negsim.experiments.report.common import ReportData
 from negsim.experiments.report.outcomes import outcomes_section
 from negsim.experiments.report.replay_page import replay_section
 from negsim.experiments.report.text import plain_words_section
-from negsim.experiments.run.folder import RunFolder
+from negsim.experiments.run.folder import RunFolder, problem
 
 __all__ = ["sweep_hint", "write_report"]
 
@@ -48,6 +48,7 @@ def sweep_hint(folder: Path) -> str:
     jobs = sorted(
         (int(p.name), p) for p in folder.glob("[0-9]*") if p.name.isdigit() and (p / "summary.json").is_file()
     )
-    if not jobs:
+    whole = [path for _, path in jobs if problem(path) is None]  # not one whose files are cut short or damaged
+    if not whole:
         return ""
-    return f"; this is a sweep folder: pass one of its job folders, such as {jobs[0][1]}"
+    return f"; this is a sweep folder: pass one of its job folders, such as {whole[0]}"
