@@ -54,7 +54,7 @@ def actor_colours(names: list[str] | tuple[str, ...]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def _figure_html(figure: go.Figure, div_id: str | None) -> str:
+def _figure_html(figure: go.Figure, div_id: str) -> str:
     config = {"displaylogo": False, "responsive": True}
     return pio.to_html(figure, full_html=False, include_plotlyjs=False, config=config, div_id=div_id)
 
@@ -76,12 +76,12 @@ def write_page(path: Path, *, title: str, lead: str, sections: list[Section], sc
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>',
         f"<h1>{html.escape(title)}</h1>", f'<p class="lead">{html.escape(lead)}</p>',
     ]  # fmt: skip
-    for section in sections:
+    for number, section in enumerate(sections):
         parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")
         if section.text:
             parts.append(f"<p>{html.escape(section.text)}</p>")
         parts.append(section.html)
-        ids = section.figure_ids or (None,) * len(section.figures)
+        ids = section.figure_ids or tuple(f"negsim-{number}-{i}" for i in range(len(section.figures)))  # not random
         parts.extend(_figure_html(figure, div_id) for figure, div_id in zip(section.figures, ids, strict=True))
         parts.append("</section>")
     if script:
