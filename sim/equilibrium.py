@@ -46,6 +46,8 @@ def _proposal(frontier: Frontier, threshold: np.ndarray, p: int) -> tuple[np.nda
     reach = np.full(R, -np.inf)
     box = np.zeros(R, int)
     for j, poly in enumerate(frontier.boxes):
+        if poly is None:
+            continue
         fits = np.min(poly.offset - floor @ poly.normal.T, axis=1) >= -1e-12  # the others' thresholds fit here
         z = np.where(fits, frontier.gain(floor, up, np.full(R, j)), -np.inf)
         better = z > reach

@@ -58,7 +58,7 @@ def _issue_range(frontier: Frontier, reservation: np.ndarray) -> tuple[np.ndarra
                      [np.zeros((n, m)), np.kron(np.eye(n), np.ones((1, m))) * frontier.scaled.ravel()]])  # fmt: skip
     bound = np.concatenate([frontier.ideal.ravel(), -frontier.ideal.ravel(), 1.0 - reservation + 1e-12])
     low, high = np.full(m, np.inf), np.full(m, -np.inf)
-    for poly in frontier.boxes:
+    for poly in (p for p in frontier.boxes if p is not None):
         limits = list(zip(poly.low, poly.high, strict=True)) + [(0.0, None)] * (n * m)
         for k in range(m):
             for sign in (1.0, -1.0):

@@ -35,7 +35,7 @@ class AlternatingOffers:
         self.local = {
             int(i): j for j, i in enumerate(self.veto_index)
         }  # actor index -> position among the veto parties
-        self.witness = np.zeros((model.replications, len(model.frontier.boxes)), dtype=np.intp)
+        self.witness = np.zeros((model.replications, model.frontier.B), dtype=np.intp)
         self.equilibrium = None
         if equilibrium_play(scenario) and model.frontier is not None and not model.frontier.empty:
             weighted = model.protocol.proposer == "weighted"
