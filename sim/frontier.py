@@ -230,6 +230,26 @@ class Frontier:
         group = np.zeros(len(u), np.intp) if group is None else group
         return self.normal[group], self.offset[group]
 
+    @staticmethod
+    def _dot(normal: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """``(r, B, F)`` each facet's normal times ``u`` ``(r, n)``; one geometry's facets go through BLAS."""
+        if normal.shape[0] == 1:
+            B, F, n = normal.shape[1:]
+            return (u @ normal[0].reshape(-1, n).T).reshape(len(u), B, F)
+        return np.einsum("rbfn,rn->rbf", normal, u)
+
+    @staticmethod
+    def _dot_by_box(normal: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``(r, B, F)`` each facet's normal times its box's vector ``v`` ``(r, B, n)``."""
+        if normal.shape[0] == 1:
+            return np.matmul(v[:, :, None, :], np.swapaxes(normal[0], 1, 2))[:, :, 0, :]
+        return np.einsum("rbfn,rbn->rbf", normal, v)
+
+    def room(self, u: np.ndarray, group=None) -> np.ndarray:
+        """``(R, B)`` per row and box: how far ``u`` is inside the box's reach (negative: outside; -inf: empty box)."""
+        _, room = self._room(u, group)
+        return room.min(axis=2)
+
     def slack(self, u: np.ndarray, group=None) -> np.ndarray:
         """The largest equal gain ``z`` that keeps ``u + z`` reachable, per row (negative: ``u`` is not).
 
@@ -266,11 +286,8 @@ class Frontier:
             rows = np.flatnonzero(~broken.all(axis=1))
             if not len(rows):
                 return best, box
-        normal_r, offset_r = (normal[0], offset[0]) if single else (normal[rows], offset[rows])
-        if single:
-            room_end = offset_r - np.einsum("bfn,rn->rbf", normal_r, end[rows])
-        else:
-            room_end = offset_r - np.einsum("rbfn,rn->rbf", normal_r, end[rows])
+        normal_r, offset_r = (normal, offset[0]) if single else (normal[rows], offset[rows])
+        room_end = offset_r - self._dot(normal_r, end[rows])
         if witness is not None:
             witness[rows] = np.argmin(np.where(np.isnan(room_end), np.inf, room_end), axis=2)
         reach = room_end.min(axis=2) >= -TIE  # (r,B)
@@ -280,10 +297,7 @@ class Frontier:
         rows, room_end = rows[hit], room_end[hit]
         start_r = start[rows]
         with np.errstate(invalid="ignore"):
-            if single:
-                excess = np.einsum("bfn,rn->rbf", normal_r, start_r) - offset_r
-            else:
-                excess = np.einsum("rbfn,rn->rbf", normal_r[hit], start_r) - offset_r[hit]
+            excess = self._dot(normal_r if single else normal_r[hit], start_r) - (offset_r if single else offset_r[hit])
             rate = excess + room_end  # = -(end - start) @ normal >= 0 when demands fall
         with np.errstate(divide="ignore", invalid="ignore"):
             need = np.where(excess <= TIE, 0.0, np.where(rate > 1e-15, excess / rate, np.inf))
@@ -299,14 +313,11 @@ class Frontier:
     def _room(self, u: np.ndarray, group, box=None) -> tuple[np.ndarray, np.ndarray]:
         """Per row: each box's facets ``(R, B, F, n)`` (or the chosen box's ``(R, F, n)``) and the room left."""
         normal, offset = self._rows(u, group)
-        if normal.shape[0] == 1:
-            normal, offset = np.broadcast_to(normal, (len(u), *normal.shape[1:])), np.broadcast_to(
-                offset, (len(u), *offset.shape[1:]))  # fmt: skip
+        room = offset - self._dot(normal, u)
         if box is not None:
             rows = np.arange(len(u))
-            normal, offset = normal[rows, box], offset[rows, box]
-            return normal, offset - np.einsum("rfn,rn->rf", normal, u)
-        return normal, offset - np.einsum("rbfn,rn->rbf", normal, u)
+            return (normal[0, box] if normal.shape[0] == 1 else normal[rows, box]), room[rows, box]
+        return normal, room
 
     def gain(self, u: np.ndarray, direction: np.ndarray, box: np.ndarray, group=None) -> np.ndarray:
         """How far ``u`` can move along ``direction`` (rows) and stay reachable in ``box``.
@@ -323,7 +334,7 @@ class Frontier:
     def best_box(self, u: np.ndarray, direction: np.ndarray, group=None) -> tuple[np.ndarray, np.ndarray]:
         """The box that lets ``u`` move furthest along ``direction`` (rows), and how far."""
         normal, room = self._room(u, group)
-        rate = np.einsum("rbfn,rn->rbf", normal, direction)
+        rate = self._dot(normal, direction)
         with np.errstate(divide="ignore", invalid="ignore"):
             reach = np.where(rate > 1e-15, room / rate, np.inf).min(axis=2)
         reach = np.where(np.any((rate <= 1e-15) & (room < -TIE), axis=2), -np.inf, reach)
@@ -351,7 +362,7 @@ class Frontier:
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(normal > 1e-15, room[..., None] / normal, np.inf)  # (r,B,F,n)
                 can = (ratio.min(axis=2) > TIE) & fits[:, :, None]  # (r,B,n): who could gain alone
-                rate = np.einsum("rbfn,rbn->rbf", normal, can * 1.0)
+                rate = self._dot_by_box(normal, can * 1.0)
                 together = np.where(rate > 1e-15, room / rate, np.inf).min(axis=2)  # (r,B)
             together = np.where(can.any(axis=2) & np.isfinite(together) & (together > TIE), together, 0.0)
             total = together * can.sum(axis=2)

@@ -147,14 +147,17 @@ def _shaped(reservation: np.ndarray, without, zopa: Zopa | None) -> list:
     return found
 
 
-def holdouts(frontier: Frontier, demand: np.ndarray) -> np.ndarray:
-    """Which parties' demands ``(R, n)`` nothing can meet while the others get theirs: ``(R, n)`` booleans."""
+def holdouts(frontier: Frontier, demand: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+    """Which parties' demands ``(R, n)`` nothing can meet while the others get theirs: ``(R, n)`` booleans.
+
+    ``group`` gives each row's geometry when the frontier holds several.
+    """
     R, n = demand.shape
     out = np.zeros((R, n), bool)
     for i in range(n):
         start = demand.copy()
         start[:, i] = -1.0
-        reach, _ = frontier.best_box(start, np.broadcast_to(np.eye(n)[i], start.shape))
-        fits = frontier.slack(start) >= -1e-12
+        reach, _ = frontier.best_box(start, np.broadcast_to(np.eye(n)[i], start.shape), group)
+        fits = frontier.slack(start, group) >= -1e-12
         out[:, i] = ~fits | (-1.0 + reach < demand[:, i] - 1e-12)
     return out
