@@ -56,7 +56,7 @@ class NegotiationModel(Model):
     single row that broadcasts when the value is the same in every replication.
     """
 
-    def __init__(self, run: RunSpec, parameters: Parameters | None = None) -> None:
+    def __init__(self, run: RunSpec, parameters: Parameters | None = None, common_noise: int | None = None) -> None:
         mesa_rng, self.streams = spawn_generators(run.seed)
         super().__init__(rng=mesa_rng)
         self.talks, self.protocol, self.replications = run.scenario, run.protocol, run.replications
@@ -65,8 +65,14 @@ class NegotiationModel(Model):
         self._read_parameters()
         R, (n, m) = run.replications, self.ideal.shape[1:]
         self.cap = shock_cap(self.talks)
-        optimism = draw_optimism(self.streams, self.noise[:, 0], replications=R, actors=n)
-        self.perceived = np.minimum(self.reservation + optimism, 1.0)
+        # With common noise, replication r plays noise row r % common_noise: every parameter draw of a design
+        # meets the same chance events, so differences between draws are the parameters' alone.
+        self.noise_rows = None if common_noise is None else np.arange(R) % common_noise
+        self.noise_size = R if common_noise is None else common_noise
+        optimism = draw_optimism(self.streams, replications=self.noise_size, actors=n)
+        if self.noise_rows is not None:
+            optimism = optimism[self.noise_rows]
+        self.perceived = np.minimum(self.reservation + self.noise[:, :1] * optimism, 1.0)
         ceiling = np.maximum(np.ones((R, n)), self.perceived)
         self.state = NegotiationState(
             round=0, positions=np.broadcast_to(self.ideal, (R, n, m)).copy(), ceiling=ceiling,
@@ -125,6 +131,7 @@ class NegotiationModel(Model):
         Returns the frontier and each replication's geometry (``None`` when all share one).
         """
         veto, arrays, scenario = self.veto, self.parameters.arrays, self.talks
+        self.draw_group = None  # each parameter draw's geometry, when the draws have several
         kept = [j for j, l in enumerate(scenario.linkages) if veto[scenario.actor_index(l.actor)]]
         parts = [arrays["ideal"][:, veto], arrays["salience"][:, veto] / self.span,
                  arrays["red_low"][:, veto].max(axis=1), arrays["red_high"][:, veto].min(axis=1),
@@ -141,15 +148,20 @@ class NegotiationModel(Model):
         _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
         links = [(l[0], l[1][first], l[2][first], l[3], l[4][first], l[5][first]) for l in links]
         frontier = Frontier(ideal[first], scaled[first], low[first], high[first], links)
-        return frontier, (None if len(first) == 1 else inverse.ravel()[self.parameters.draw])
+        if len(first) == 1:
+            return frontier, None
+        self.draw_group = inverse.ravel()
+        return frontier, self.draw_group[self.parameters.draw]
 
     def _no_zone(self) -> np.ndarray:
-        """``(R,)`` or ``(1,)``: where no package is worth what no deal is to every veto party."""
+        """``(R,)`` or ``(1,)``: where no package is worth what no deal is to every veto party (worked out per draw)."""
         if self.frontier.empty:
             return np.ones(1, bool)
-        rows = np.arange(self.replications) if self.group is not None or self.reservation.shape[0] > 1 else [0]
-        floor = self.at(self.reservation, rows)[:, self.veto]
-        return self.frontier.slack(np.broadcast_to(floor, (len(rows), floor.shape[1])), self.groups(rows)) < -TIE
+        floor, group = self.parameters.arrays["reservation"][:, self.veto], self.draw_group
+        if group is not None and len(floor) == 1:
+            floor = np.broadcast_to(floor, (len(group), floor.shape[1]))
+        empty = self.frontier.slack(floor, group) < -TIE
+        return empty if len(empty) == 1 else empty[self.parameters.draw]
 
     def concede(self) -> None:
         """Every veto party lowers its demand for this round (in equilibrium: to its subgame-perfect threshold)."""
@@ -188,7 +200,10 @@ class NegotiationModel(Model):
         """
         state, at = self.state, self.at
         active = state.active
-        rows = slice(None) if active.all() else np.flatnonzero(active)
+        # Step the replications still talking; with per-replication values and most still talking, stepping
+        # them all and keeping the ended ones' positions is cheaper than gathering their values.
+        whole = active.all() or (self.pull.shape[0] > 1 and active.mean() > 0.5)
+        rows = slice(None) if whole else np.flatnonzero(active)
         moved = fj_step(state.positions[rows], at(self.pull, rows), at(self.anchor, rows))
         hits = draws.hits(self.noise[:, 1], self.noise[:, 2])
         if hits is not None:
@@ -200,6 +215,9 @@ class NegotiationModel(Model):
                 hit_rows, actors, jolt = place[hit_rows[keep]], actors[keep], jolt[keep]
             moved[hit_rows, actors] += jolt * self.span
         np.clip(moved, at(self.red_low, rows), at(self.red_high, rows), out=moved)
+        ended = None if active.all() or not whole else ~active
+        if ended is not None:
+            moved[ended] = state.positions[ended]
         state.positions[rows] = moved
         veto = self.veto
         ideal, scaled = at(self.ideal, rows)[:, veto], at(self.scaled_salience, rows)[:, veto]
@@ -208,7 +226,10 @@ class NegotiationModel(Model):
         else:
             said = 1.0 - np.einsum("rnm,rnm->rn", np.abs(moved[:, veto] - ideal), scaled)
         ceiling = state.ceiling[rows]
+        before = None if ended is None else ceiling[ended]
         ceiling[:, veto] = np.maximum(np.minimum(ceiling[:, veto], said), self.perceived[rows][:, veto])
+        if ended is not None:
+            ceiling[ended] = before
         state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
@@ -245,8 +266,10 @@ class NegotiationModel(Model):
 
     def step(self) -> None:
         """One round for every replication still negotiating."""
-        draws = draw_round(self.streams, replications=self.replications, actors=len(self.veto),
-                           issues=len(self.span), cap=self.cap)  # fmt: skip
+        draws = draw_round(self.streams, replications=self.noise_size, actors=len(self.veto), issues=len(self.span),
+                           cap=self.cap)  # fmt: skip
+        if self.noise_rows is not None:
+            draws = draws.rows(self.noise_rows)
         k = self.recorded
         opened, was_active = self.state.positions[:k].copy(), self.state.active[:k].copy()
         self.concede()
@@ -303,11 +326,13 @@ class NegotiationModel(Model):
         realised = np.where(agreed[:, None], reservation + self.discount**delay * (value - reservation), reservation)
         return RunResult(outcome=state.outcome.copy(), rounds=state.rounds.copy(), terms=state.terms.copy(),
                          value=value, utility=realised, holdout=state.holdout.copy(),
-                         final_positions=state.positions.copy(), log=self._complete_log())  # fmt: skip
+                         final_positions=state.positions.copy(), log=self._complete_log(),
+                         **({"draw": self.parameters.draw, "parameters": self.parameters.values}
+                            if self.talks.uncertain else {}))  # fmt: skip
 
 
 def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None,
-             parameters: Parameters | None = None) -> RunResult:  # fmt: skip
+             parameters: Parameters | None = None, common_noise: int | None = None) -> RunResult:  # fmt: skip
     """Run every replication of ``run`` to its end and return the results.
 
     Args:
@@ -315,8 +340,10 @@ def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None
         progress: called as ``progress(round, deadline)`` after each round.
         parameters: the scenario's values per replication (default: drawn from the run's seed, see
             :func:`negsim.sim.parameters.parameters_for`); a design passes its own.
+        common_noise: give replication ``r`` the noise of replication ``r % common_noise`` (a design's
+            common random numbers); default: every replication its own.
     """
-    model = NegotiationModel(run, parameters)
+    model = NegotiationModel(run, parameters, common_noise)
     while model.running:
         model.step()
         if progress is not None:

@@ -17,7 +17,9 @@ import numpy as np
 
 from negsim.sim.spec import RunSpec, ScenarioSpec
 
-__all__ = ["NoiseStreams", "RoundDraws", "draw_layout", "draw_optimism", "draw_round", "shock_cap", "spawn_generators"]
+__all__ = [
+    "NoiseStreams", "RoundDraws", "draw_layout", "draw_optimism", "draw_round", "shock_cap", "spawn_generators",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,17 @@ class RoundDraws:
     sizes: np.ndarray | None
     escalate: np.ndarray | None
     cap: float = 0.0
+
+    def rows(self, rows: np.ndarray) -> RoundDraws:
+        """The draws of replications ``rows`` (rows may repeat: replications that share their noise)."""
+        pick = None if self.pick is None else self.pick[rows]
+        escalate = None if self.escalate is None else self.escalate[rows]
+        if self.shock is None:
+            return RoundDraws(pick=pick, shock=None, sizes=None, escalate=escalate)
+        dense = np.zeros((*self.shock.shape, self.sizes.shape[1]))
+        dense[self.shock < self.cap] = self.sizes
+        shock = self.shock[rows]
+        return RoundDraws(pick=pick, shock=shock, sizes=dense[rows][shock < self.cap], escalate=escalate, cap=self.cap)
 
     def hits(self, p_shock: np.ndarray, shock_size: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Who is jolted and by how much: replications ``(h,)``, actors ``(h,)`` and shocks ``(h, m)`` as shares
@@ -103,13 +116,13 @@ def shock_cap(scenario: ScenarioSpec) -> float:
     return chance if size > 0 else 0.0
 
 
-def draw_optimism(streams: NoiseStreams, perception: np.ndarray, *, replications: int, actors: int) -> np.ndarray:
-    """``(R, n)`` how much each party overrates what no deal is worth to it.
+def draw_optimism(streams: NoiseStreams, *, replications: int, actors: int) -> np.ndarray:
+    """``(R, n)`` how much each party overrates what no deal is worth to it, per unit of perception noise.
 
-    A half-normal draw with scale ``perception`` (``(R,)`` or ``(1,)``), once per replication: a
-    self-serving bias, never a reason to sign less than no deal is worth.
+    A standard half-normal draw, once per replication; times the replication's ``noise.perception`` it is
+    a self-serving bias, never a reason to sign less than no deal is worth.
     """
-    return np.reshape(perception, (-1, 1)) * np.abs(streams.optimism.standard_normal((replications, actors)))
+    return np.abs(streams.optimism.standard_normal((replications, actors)))
 
 
 def draw_round(streams: NoiseStreams, *, replications: int, actors: int, issues: int, cap: float) -> RoundDraws:

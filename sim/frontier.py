@@ -273,20 +273,21 @@ class Frontier:
         if self.empty:
             return best, box
         rows = np.arange(len(start))
-        normal, offset = self._rows(start, group)
-        single = normal.shape[0] == 1
-        if witness is not None:
-            if single:
-                known_n = normal[0][np.arange(self.B)[None, :], witness]  # (R,B,n)
-                known_o = offset[0][np.arange(self.B)[None, :], witness]
-            else:
-                known_n = np.take_along_axis(normal, witness[:, :, None, None], axis=2)[:, :, 0]
-                known_o = np.take_along_axis(offset, witness[:, :, None], axis=2)[:, :, 0]
+        single = self.G == 1
+        if single or group is None:
+            group = np.zeros(len(start), np.intp)
+        if witness is not None:  # each row's remembered facets only, not all of its geometry's
+            boxes = np.arange(self.B)[None, :]
+            known_n = self.normal[group[:, None], boxes, witness]  # (R,B,n)
+            known_o = self.offset[group[:, None], boxes, witness]
             broken = np.einsum("rn,rbn->rb", end, known_n) - known_o > TIE
             rows = np.flatnonzero(~broken.all(axis=1))
             if not len(rows):
                 return best, box
-        normal_r, offset_r = (normal, offset[0]) if single else (normal[rows], offset[rows])
+        if single:
+            normal_r, offset_r = self.normal, self.offset[0]
+        else:
+            normal_r, offset_r = self.normal[group[rows]], self.offset[group[rows]]
         room_end = offset_r - self._dot(normal_r, end[rows])
         if witness is not None:
             witness[rows] = np.argmin(np.where(np.isnan(room_end), np.inf, room_end), axis=2)
@@ -355,13 +356,18 @@ class Frontier:
         """
         u, box = u.copy(), box.copy()
         group = np.zeros(len(u), np.intp) if group is None or self.G == 1 else np.asarray(group)
+        every_normal, every_offset = self._rows(u, group)  # gathered once: (1 | R, B, F, n), (1 | R, B, F)
+        single = every_normal.shape[0] == 1
         rows = np.arange(len(u))  # the rows that may still gain
         for _ in range(self.n + 1):
-            normal, room = self._room(u[rows], group[rows])  # (r,B,F,n), (r,B,F)
+            normal = every_normal if single else every_normal[rows]
+            room = (every_offset if single else every_offset[rows]) - self._dot(normal, u[rows])  # (r,B,F)
             fits = room.min(axis=2) >= -TIE
+            with np.errstate(invalid="ignore"):
+                # party i can gain alone where every facet that its gain pushes against still has room
+                blocked = ((normal > 1e-15) & (room[..., None] <= TIE * normal)).any(axis=2)  # (r,B,n)
+            can = ~blocked & fits[:, :, None]
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(normal > 1e-15, room[..., None] / normal, np.inf)  # (r,B,F,n)
-                can = (ratio.min(axis=2) > TIE) & fits[:, :, None]  # (r,B,n): who could gain alone
                 rate = self._dot_by_box(normal, can * 1.0)
                 together = np.where(rate > 1e-15, room / rate, np.inf).min(axis=2)  # (r,B)
             together = np.where(can.any(axis=2) & np.isfinite(together) & (together > TIE), together, 0.0)

@@ -163,7 +163,8 @@ def simulate_reference(run: RunSpec, parameters: Parameters | None = None) -> Ru
     scenarios = [parameters.scenario_of(d) for d in range(parameters.draws)]
     row = [scenarios[d] for d in parameters.draw]
     _, streams = spawn_generators(run.seed)
-    optimism = draw_optimism(streams, np.array([sc.noise.perception for sc in row]), replications=R, actors=n)
+    perception = np.array([sc.noise.perception for sc in row])[:, None]
+    optimism = perception * draw_optimism(streams, replications=R, actors=n)
     blocks = [draw_round(streams, replications=R, actors=n, issues=m, cap=shock_cap(base)) for _ in range(T)]
     jolts = [b.jolt(np.array([sc.noise.p_shock for sc in row]), np.array([sc.noise.shock_size for sc in row]))
              for b in blocks]  # fmt: skip

@@ -132,3 +132,49 @@ def parse_distribution(raw: Any, key: str, low: float, high: float, span: str) -
             problem = f"{values['mean']:g} is outside [{lo:g}, {hi:g}]"
             raise ConfigError(f"{key}.mean", f"{problem}; allowed: low <= mean <= high")
     return Distribution(kind, lo, hi, mode=values.get("mode"), mean=values.get("mean"), sd=values.get("sd"))
+
+
+#: A knife-edge: at least this share of draws almost never agree and at least this share almost always do.
+KNIFE_EDGE_SHARE = 0.1
+
+
+def draw_rates(success: np.ndarray, draw: np.ndarray, draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each parameter draw's rate of ``success`` ``(R,)`` booleans, and its number of replications.
+
+    >>> [r.tolist() for r in draw_rates(np.array([1, 0, 1, 1]), np.array([0, 0, 1, 1]), 2)]
+    [[0.5, 1.0], [2.0, 2.0]]
+    """
+    counts = np.bincount(draw, minlength=draws).astype(float)
+    hits = np.bincount(draw, weights=np.asarray(success, float), minlength=draws)
+    return hits / np.maximum(counts, 1.0), counts
+
+
+def parameter_share(rates: np.ndarray, counts: np.ndarray) -> float | None:
+    """The share of the replication-to-replication variance of a yes/no outcome that the parameters explain.
+
+    The variance of the draws' true rates is the variance of their estimates less the binomial noise each
+    estimate carries (``p (1 - p) / (k - 1)`` unbiased, for ``k`` replications a draw), over the total
+    variance ``p (1 - p)`` of one replication's outcome. ``None`` with fewer than two replications a draw or
+    an outcome that never varies.
+
+    >>> parameter_share(np.array([0.0, 1.0, 0.0, 1.0]), np.full(4, 10.0))
+    1.0
+    """
+    if len(rates) < 2 or counts.min() < 2:
+        return None
+    mean = float(np.average(rates, weights=counts))
+    total = mean * (1.0 - mean)
+    if total <= 0:
+        return None
+    between = np.var(rates, ddof=1) - np.mean(rates * (1.0 - rates) / (counts - 1.0))
+    return float(np.clip(between / total, 0.0, 1.0))
+
+
+def knife_edge(rates: np.ndarray) -> bool:
+    """Whether the outcome flips with the assumptions: some draws almost never agree and some almost always do.
+
+    >>> knife_edge(np.array([0.0, 0.05, 0.5, 0.95, 1.0]))
+    True
+    """
+    rates = np.asarray(rates, float)
+    return bool(np.mean(rates < 0.1) >= KNIFE_EDGE_SHARE and np.mean(rates > 0.9) >= KNIFE_EDGE_SHARE)
