@@ -73,6 +73,7 @@ class NegotiationModel(Model):
         if self.noise_rows is not None:
             optimism = optimism[self.noise_rows]
         self.perceived = np.minimum(self.reservation + self.noise[:, :1] * optimism, 1.0)
+        self.veto_perceived = self.perceived[:, self.veto]
         ceiling = np.maximum(np.ones((R, n)), self.perceived)
         self.state = NegotiationState(
             round=0, positions=np.broadcast_to(self.ideal, (R, n, m)).copy(), ceiling=ceiling,
@@ -99,6 +100,7 @@ class NegotiationModel(Model):
         self.issue_high = np.array([issue.high for issue in scenario.issues])
         self.veto = np.array([actor.veto for actor in scenario.actors])
         self.ideal, self.scaled_salience = at("ideal"), at("salience") / self.span
+        self.veto_ideal, self.veto_scaled = self.ideal[:, self.veto], self.scaled_salience[:, self.veto]
         self.red_low, self.red_high = at("red_low"), at("red_high")
         self.discount, self.reservation, self.capability = at("discount"), at("reservation"), at("capability")
         self.exponent = at("exponent")
@@ -178,8 +180,8 @@ class NegotiationModel(Model):
     def share(self, agent: Negotiator) -> np.ndarray:
         """``(P,)`` the share of its room ``agent`` still demands at the end of this round."""
         i, style = agent.index, agent.spec.concession
-        if isinstance(style, TimeDependent) and self.exponent.shape[0] > 1:
-            style = TimeDependent(self.exponent[:, i])  # its exponent is drawn per replication
+        if isinstance(style, TimeDependent):
+            style = TimeDependent(self.exponent[:, i])  # its exponent as drawn (the scenario's, if fixed)
         return style.share(self.state.round, deadline=self.talks.deadline, strength=self.strength[:, i],
                            discount=self.discount[:, i], speed=self.speed)  # fmt: skip
 
@@ -218,19 +220,23 @@ class NegotiationModel(Model):
         ended = None if active.all() or not whole else ~active
         if ended is not None:
             moved[ended] = state.positions[ended]
-        state.positions[rows] = moved
+        if whole:
+            state.positions = moved
+        else:
+            state.positions[rows] = moved
         veto = self.veto
-        ideal, scaled = at(self.ideal, rows)[:, veto], at(self.scaled_salience, rows)[:, veto]
+        ideal, scaled = at(self.veto_ideal, rows), at(self.veto_scaled, rows)
         if len(ideal) == 1:
             said = 1.0 - np.einsum("rnm,nm->rn", np.abs(moved[:, veto] - ideal), scaled[0])
         else:
             said = 1.0 - np.einsum("rnm,rnm->rn", np.abs(moved[:, veto] - ideal), scaled)
-        ceiling = state.ceiling[rows]
-        before = None if ended is None else ceiling[ended]
-        ceiling[:, veto] = np.maximum(np.minimum(ceiling[:, veto], said), self.perceived[rows][:, veto])
+        ceiling = state.ceiling[rows] if not whole else state.ceiling
+        worth = np.maximum(np.minimum(ceiling[:, veto], said), self.veto_perceived[rows])
         if ended is not None:
-            ceiling[ended] = before
-        state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
+            worth[ended] = ceiling[ended][:, veto]
+        ceiling[:, veto] = worth
+        if not whole:
+            state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
         """Settle agreements, escalations and, at the deadline, stalemates."""

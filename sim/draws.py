@@ -41,7 +41,7 @@ class RoundDraws:
         pick: ``(R,)`` uniforms choosing a capability-weighted proposer.
         shock: ``(R, n)`` uniforms: a shock hits actor ``i`` when its uniform is below the chance of a shock.
         sizes: ``(c, m)`` standard normal shocks for the entries of ``shock`` below the highest chance the
-            scenario allows (:func:`shock_cap`), in row-major order.
+            scenario allows (:func:`shock_cap`), in row-major order (``None`` when ``dense`` holds them).
         escalate: ``(R,)`` uniforms deciding a unilateral move.
     """
 
@@ -50,6 +50,14 @@ class RoundDraws:
     sizes: np.ndarray | None
     escalate: np.ndarray | None
     cap: float = 0.0
+    dense: np.ndarray | None = None  # (R, n, m) the sizes laid out by replication and actor, when already built
+
+    def _dense(self) -> np.ndarray:
+        if self.dense is not None:
+            return self.dense
+        dense = np.zeros((*self.shock.shape, self.sizes.shape[1]))
+        dense[self.shock < self.cap] = self.sizes
+        return dense
 
     def rows(self, rows: np.ndarray) -> RoundDraws:
         """The draws of replications ``rows`` (rows may repeat: replications that share their noise)."""
@@ -57,10 +65,9 @@ class RoundDraws:
         escalate = None if self.escalate is None else self.escalate[rows]
         if self.shock is None:
             return RoundDraws(pick=pick, shock=None, sizes=None, escalate=escalate)
-        dense = np.zeros((*self.shock.shape, self.sizes.shape[1]))
-        dense[self.shock < self.cap] = self.sizes
+        dense = self._dense()[rows]
         shock = self.shock[rows]
-        return RoundDraws(pick=pick, shock=shock, sizes=dense[rows][shock < self.cap], escalate=escalate, cap=self.cap)
+        return RoundDraws(pick=pick, shock=shock, sizes=None, escalate=escalate, cap=self.cap, dense=dense)
 
     def hits(self, p_shock: np.ndarray, shock_size: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Who is jolted and by how much: replications ``(h,)``, actors ``(h,)`` and shocks ``(h, m)`` as shares
@@ -70,19 +77,23 @@ class RoundDraws:
         """
         if self.shock is None:
             return None
-        rows, actors = np.nonzero(self.shock < self.cap)  # row-major, as the sizes were drawn
         p_shock, shock_size = np.reshape(p_shock, -1), np.reshape(shock_size, -1)
-        hit = self.shock[rows, actors] < (p_shock[rows] if len(p_shock) > 1 else p_shock[0])
-        rows, actors = rows[hit], actors[hit]
+        if self.dense is not None:
+            rows, actors = np.nonzero(self.shock < (p_shock[:, None] if len(p_shock) > 1 else p_shock[0]))
+            sizes = self.dense[rows, actors]
+        else:
+            rows, actors = np.nonzero(self.shock < self.cap)  # row-major, as the sizes were drawn
+            hit = self.shock[rows, actors] < (p_shock[rows] if len(p_shock) > 1 else p_shock[0])
+            rows, actors, sizes = rows[hit], actors[hit], self.sizes[hit]
         size = shock_size[rows, None] if len(shock_size) > 1 else shock_size[0]
-        return rows, actors, self.sizes[hit] * size
+        return rows, actors, sizes * size
 
     def jolt(self, p_shock: np.ndarray, shock_size: np.ndarray) -> np.ndarray | None:
         """``(R, n, m)`` the shocks of :meth:`hits` as one array (zero where none hit), or ``None``."""
         hits = self.hits(p_shock, shock_size)
         if hits is None:
             return None
-        jolt = np.zeros((*self.shock.shape, self.sizes.shape[1]))
+        jolt = np.zeros((*self.shock.shape, self._dense().shape[2]))
         jolt[hits[0], hits[1]] = hits[2]
         return jolt
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from negsim.sim.uncertainty import Distribution
 
-__all__ = ["Indices", "design", "given_data_index", "sobol", "split_outputs"]
+__all__ = ["Indices", "chance_level", "design", "given_data_index", "sobol", "split_outputs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,20 @@ def given_data_index(x: np.ndarray, y: np.ndarray, *, bins: int | None = None) -
     ratio = between / total
     adjusted = 1.0 - (1.0 - ratio) * (count - 1) / (count - bins)
     return float(np.clip(adjusted, 0.0, 1.0))
+
+
+def chance_level(count: int, bins: int | None = None) -> float:
+    """About how high :func:`given_data_index` reaches by chance for an idle input (two standard deviations).
+
+    Under no effect the correlation ratio of ``count`` draws in ``bins`` bins is Beta-distributed with mean
+    ``(bins - 1) / (count - 1)`` and variance about ``2 (bins - 1) / count**2``; the adjusted index removes the
+    mean, so twice the standard deviation is what chance alone gives.
+
+    >>> round(chance_level(200), 3)
+    0.051
+    """
+    bins = bins or max(2, round(np.sqrt(count)))
+    return float(2.0 * np.sqrt(2.0 * (bins - 1)) / count)
 
 
 #: Type of a model evaluated on a design: values ``(N, d)`` -> outputs ``(N, s)``.

@@ -58,11 +58,11 @@ def _indices_figure(result: Sensitivity, output: str, label: str) -> go.Figure:
 def _rate_figure(result: Sensitivity) -> go.Figure:
     n = result.settings.base_samples
     rates = result.outputs[: 2 * n, 0]
-    figure = go.Figure(go.Histogram(x=100 * rates, xbins={"start": 0, "end": 100.001, "size": 5},
+    figure = go.Figure(go.Histogram(x=100 * rates, xbins={"start": -2.5, "end": 102.5, "size": 5},
                                     marker_color="#0072B2",
                                     hovertemplate="%{x}% agree: %{y} draws<extra></extra>"))  # fmt: skip
     figure.update_layout(**CHART_LAYOUT, height=380, bargap=0.05, xaxis_title="% of a draw's replications that agree",
-                         yaxis_title="parameter draws", xaxis={"range": [0, 100]})  # fmt: skip
+                         yaxis_title="parameter draws", xaxis={"range": [-3, 103]})  # fmt: skip
     return figure
 
 

@@ -206,3 +206,22 @@ def test_equilibrium_play_with_ranges_is_each_draws_equilibrium(weighted):
                                          replications=1))  # fmt: skip
         np.testing.assert_allclose(expected[d], alone.behaviour.equilibrium.value[0, 0], atol=1e-12)
     assert len(np.unique(expected[:, 0].round(9))) > 1
+
+
+def test_common_noise_gives_every_draw_the_same_chance_events(baseline_raw):
+    """Under common noise, two draws with the same values play out identically, replication by replication."""
+    run = build_run({"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 6,
+                     "replications": 3 * 16, "uncertainty": {"judgments": 0.1, "draws": 3}})  # fmt: skip
+    values = parameters_for(run).values
+    values = np.stack([values[0], values[1], values[0]])  # draws 0 and 2 alike
+    params = Parameters.from_values(run.scenario, values, run.replications)
+    result = simulate(run, parameters=params, common_noise=16)
+    blocks = [slice(16 * d, 16 * (d + 1)) for d in range(3)]
+    np.testing.assert_array_equal(result.outcome[blocks[0]], result.outcome[blocks[2]])
+    np.testing.assert_array_equal(result.rounds[blocks[0]], result.rounds[blocks[2]])
+    np.testing.assert_array_equal(result.utility[blocks[0]], result.utility[blocks[2]])
+    assert not np.array_equal(result.utility[blocks[0]], result.utility[blocks[1]])
+    alone = simulate(dataclasses.replace(run, replications=16), parameters=Parameters.from_values(
+        run.scenario, values[:1], 16))  # fmt: skip
+    np.testing.assert_array_equal(result.rounds[blocks[0]], alone.rounds)  # the noise of replications 0..15
+    np.testing.assert_allclose(result.utility[blocks[0]], alone.utility, rtol=0, atol=1e-9)
