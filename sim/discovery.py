@@ -5,8 +5,9 @@ Lempert 2010): start from the box holding every draw and repeatedly peel off the
 ``alpha`` of the draws still inside, at the low or the high end of one input) whose removal raises the
 share of cases of interest inside the most, until too few draws remain. Each box along the way trades
 coverage (the share of all cases of interest that fall inside) for density (the share of the draws inside
-that are cases of interest). The box reported balances the two (their harmonic mean), and keeps only the
-limits that matter: a limit is dropped when dropping it lowers density by less than one percentage point.
+that are cases of interest). The box reported balances the two (their harmonic mean, the score), and keeps
+only the limits that matter, so it can be read: limits are dropped, the least useful first, while dropping
+one costs less than 0.01 of the score, and until at most :data:`MOST_LIMITS` remain.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Box", "describe", "peel", "prim"]
+__all__ = ["MOST_LIMITS", "Box", "describe", "peel", "prim"]
+
+#: Most limits a reported box keeps (a box is meant to be read).
+MOST_LIMITS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +95,22 @@ def prim(x: np.ndarray, y: np.ndarray, *, alpha: float = 0.05, min_mass: float =
     if not y.any() or y.all():
         return None
     trajectory = peel(x, y, alpha=alpha, min_mass=min_mass)
-    score = [2 * b.coverage * b.density / (b.coverage + b.density) if b.coverage + b.density else 0.0
-             for b in trajectory]  # fmt: skip
-    box = trajectory[int(np.argmax(score))]
+    box = max(trajectory, key=_score)
     limits = dict(box.limits)
-    for i in sorted(limits, key=lambda j: _measure(x, y, {k: v for k, v in limits.items() if k != j}).density,
-                    reverse=True):  # fmt: skip
-        without = {k: v for k, v in limits.items() if k != i}
-        if _measure(x, y, without).density >= _measure(x, y, limits).density - 0.01:
-            limits = without
+    while limits:
+        kept = _score(_measure(x, y, limits))
+        options = [({k: v for k, v in limits.items() if k != i}) for i in limits]
+        best = max(options, key=lambda option: _score(_measure(x, y, option)))
+        if _score(_measure(x, y, best)) < kept - 0.01 and len(limits) <= MOST_LIMITS:
+            break
+        limits = best
     return _measure(x, y, limits)
+
+
+def _score(box: Box) -> float:
+    """The harmonic mean of coverage and density."""
+    total = box.coverage + box.density
+    return 2 * box.coverage * box.density / total if total else 0.0
 
 
 def describe(box: Box, labels: list[str] | tuple[str, ...], what: str) -> str:
@@ -113,6 +123,8 @@ def describe(box: Box, labels: list[str] | tuple[str, ...], what: str) -> str:
             parts.append(f"{labels[i]} ≥ {low:.3g}")
         elif high is not None:
             parts.append(f"{labels[i]} ≤ {high:.3g}")
-    where = " and ".join(parts) if parts else "in every draw"
+    if not parts:
+        return f"{what} in {100 * box.density:.0f} % of all draws; no box picks them out better than all draws"
+    where = " and ".join(parts)
     return (f"{what} in {100 * box.density:.0f} % of draws when {where} "
             f"(this box holds {100 * box.coverage:.0f} % of all such draws and {100 * box.mass:.0f} % of the draws)")

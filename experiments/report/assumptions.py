@@ -98,8 +98,8 @@ def assumptions_section(data: ReportData) -> Section | None:
     if rates.std() > VARIES:
         text += (" The chart below ranks the values by how much of the spread in the chance of a deal goes with "
                  "each one alone (a correlation ratio from this run's draws; negsim-sensitivity computes Sobol' "
-                 "indices with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed line "
-                 "are within what chance gives this many draws.")  # fmt: skip
+                 "indices with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed "
+                 "line are within what chance gives this many draws.")  # fmt: skip
         figures.append(_bars(data, ranking(table, keys, "agreement"), "What moves the chance of a deal", chance))
     else:
         text += (" The chance of a deal barely depends on these assumptions within their ranges. What they decide "

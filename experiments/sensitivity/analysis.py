@@ -5,7 +5,7 @@ ranges, and every judgment widened by ``uncertainty.judgments``), each sample wi
 under common random numbers, and reports first-order and total Sobol' indices with bootstrap intervals for
 the agreement rate, each issue's mean terms and each veto party's mean realised utility. Scenario discovery
 (PRIM) then looks, among the design's independent samples, for the values under which agreement is likely
-(at least half of a sample's replications agree) and under which it is not.
+(at least ``likely``, by default half, of a sample's replications agree) and under which it is not.
 """
 
 from __future__ import annotations
@@ -23,10 +23,7 @@ from negsim.sim.sensitivity import Indices, design, sobol
 from negsim.sim.spec import RunSpec
 from negsim.sim.uncertainty import knife_edge
 
-__all__ = ["LIKELY", "Sensitivity", "SensitivitySettings", "analyse_sensitivity", "top_values"]
-
-#: A sample counts as "agreement likely" when at least this share of its replications agree.
-LIKELY = 0.5
+__all__ = ["Sensitivity", "SensitivitySettings", "analyse_sensitivity", "top_values"]
 #: Outputs whose standard deviation over the design is below this share of their scale get no indices.
 RESOLUTION = 1e-3
 
@@ -39,6 +36,8 @@ class SensitivitySettings:
     replications: int = 64
     resamples: int = 200
     confidence: float = 0.95
+    #: A sample counts as "agreement likely" when at least this share of its replications agree.
+    likely: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
     rates = simulated.agreement[independent]
     keys = [u.key for u in uncertain]
     value_labels = [u.label for u in uncertain]
-    likely = rates >= LIKELY
+    likely = rates >= settings.likely
     discovered = {
         "likely": _box_record(prim(values[independent], likely), value_labels, keys, "agreement likely"),
         "unlikely": _box_record(prim(values[independent], ~likely), value_labels, keys, "agreement unlikely"),
@@ -133,7 +132,7 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
         "scenario": run.scenario.name, "title": run.scenario.title, "protocol": run.protocol.name, "seed": run.seed,
         "judgments": run.judgments, "base_samples": n, "replications_per_sample": settings.replications,
         "samples": len(values), "replications": len(values) * settings.replications,
-        "confidence": settings.confidence, "resamples": settings.resamples, "likely": LIKELY,
+        "confidence": settings.confidence, "resamples": settings.resamples, "likely": settings.likely,
         "elapsed_seconds": {"simulation": simulation, "indices": analysis},
         "parameters": [{"key": u.key, "label": u.label, "evidence": u.evidence, "actor": u.actor,
                         "distribution": u.distribution.kind, "low": u.distribution.low,

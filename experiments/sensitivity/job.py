@@ -24,7 +24,7 @@ def checked_settings(raw: Any) -> SensitivitySettings:
     raw = {} if raw is None else raw
     if not isinstance(raw, Mapping):
         raise ConfigError("sensitivity", f"{got(raw)}; allowed: a mapping (configs/analysis/sensitivity.yaml)")
-    allowed = ("base_samples", "replications", "resamples", "confidence")
+    allowed = ("base_samples", "replications", "resamples", "confidence", "likely")
     for key in raw:
         if key not in allowed:
             raise ConfigError(f"sensitivity.{key}", f"unknown key {key!r}; allowed: {', '.join(allowed)}")
@@ -38,11 +38,15 @@ def checked_settings(raw: Any) -> SensitivitySettings:
         value = values[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"sensitivity.{key}", f"{got(value)}; allowed: a whole number >= {low}")
-    level = values["confidence"]
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1 or not math.isfinite(level):
-        raise ConfigError("sensitivity.confidence", f"{got(level)}; allowed: a number between 0 and 1, such as 0.95")
+    for key, example in (("confidence", "0.95"), ("likely", "0.5")):
+        share = values[key]
+        number = not isinstance(share, bool) and isinstance(share, int | float) and math.isfinite(share)
+        if not number or not 0 < share <= 1 or (key == "confidence" and share == 1):
+            allowed = "a number above 0 and at most 1" if key == "likely" else "a number between 0 and 1"
+            raise ConfigError(f"sensitivity.{key}", f"{got(share)}; allowed: {allowed}, such as {example}")
     return SensitivitySettings(base_samples=base, replications=values["replications"],
-                               resamples=values["resamples"], confidence=float(level))  # fmt: skip
+                               resamples=values["resamples"], confidence=float(values["confidence"]),
+                               likely=float(values["likely"]))  # fmt: skip
 
 
 def run_sensitivity(run: RunSpec, settings: SensitivitySettings, folder: Path, config: dict, *,

@@ -8,7 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from negsim.experiments.pages.page import CHART_LAYOUT, Section, actor_colours, write_page
-from negsim.experiments.sensitivity.analysis import LIKELY, Sensitivity, top_values
+from negsim.experiments.sensitivity.analysis import Sensitivity, top_values
 
 __all__ = ["evidence_note", "write_sensitivity_page"]
 
@@ -166,8 +166,8 @@ def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
     sections.append(Section(
         "Where agreement is likely, and where not",
         f"Boxes found by PRIM among the independent draws; a draw counts as 'agreement likely' when at least "
-        f"{100 * LIKELY:.0f} % of its replications agree. Density: the share of draws in the box where that holds; "
-        "coverage: the share of all such draws the box holds. The chart plots the two values that matter most for "
+        f"{100 * record['likely']:.0f} % of its replications agree. Density: the share of draws in the box where "
+        "that holds; coverage: the share of all such draws the box holds. The chart plots the two values that matter most for "
         "agreement (dashed: the 'likely' box, where it limits them).",
         figures=() if scatter is None else (scatter,), html=_boxes_table(record),
     ))  # fmt: skip

@@ -114,3 +114,19 @@ def test_the_sensitivity_page_opens_offline_without_errors(analyses, tmp_path):
         assert "Which values decide each outcome" in headings and "Where agreement is likely, and where not" in headings
         page.screenshot(path=tmp_path / "sensitivity.png", full_page=True)
         assert errors == []
+
+
+def test_sweeps_and_comparisons_take_runs_with_ranges(tmp_path):
+    done = run_negsim(["-m", "uncertainty.judgments=0,0.1", "replications=200", "uncertainty.draws=20",
+                       "progress=false", f"hydra.sweep.dir={tmp_path / 'sweep'}"], cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = pd.read_parquet(tmp_path / "sweep" / "sweep.parquet")
+    ranged = table[table["uncertainty.judgments"] == 0.1]
+    assert ranged["param.actors.ukraine.reservation"].notna().all()
+    assert table.loc[table["uncertainty.judgments"] == 0, "param.actors.ukraine.reservation"].isna().all()
+    compare = Path(sys.executable).with_name("negsim-compare")
+    jobs = [str(tmp_path / "sweep" / "0"), str(tmp_path / "sweep" / "1")]
+    compared = subprocess.run([str(compare), *jobs, "--out", str(tmp_path / "cmp")], capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+    assert compared.returncode == 0, compared.stderr[-2000:]
+    assert (tmp_path / "cmp" / "comparison.html").is_file()
