@@ -167,8 +167,8 @@ def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
         "Where agreement is likely, and where not",
         f"Boxes found by PRIM among the independent draws; a draw counts as 'agreement likely' when at least "
         f"{100 * record['likely']:.0f} % of its replications agree. Density: the share of draws in the box where "
-        "that holds; coverage: the share of all such draws the box holds. The chart plots the two values that matter most for "
-        "agreement (dashed: the 'likely' box, where it limits them).",
+        "that holds; coverage: the share of all such draws the box holds. The chart plots the two values that matter "
+        "most for agreement (dashed: the 'likely' box, where it limits them).",
         figures=() if scatter is None else (scatter,), html=_boxes_table(record),
     ))  # fmt: skip
     return write_page(path, title=f"Which assumptions decide the outcome · {record['title']}", lead=lead,
