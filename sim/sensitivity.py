@@ -4,8 +4,8 @@ The design is Saltelli's: two independent quasi-random matrices ``A`` and ``B`` 
 per uncertain value, from a scrambled Sobol' sequence of twice the width) and, for each value ``i``, ``A``
 with column ``i`` taken from ``B``: ``n (d + 2)`` rows in all. SciPy's :func:`scipy.stats.sobol_indices`
 turns the outputs into first-order and total indices (Saltelli et al. 2010's estimators); the intervals
-come from :func:`scipy.stats.bootstrap` over the ``n`` base rows, with a seeded generator so the same seed
-gives the same intervals.
+come from :func:`scipy.stats.bootstrap` (percentile intervals) over the ``n`` base rows, with a seeded
+generator so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def sobol(outputs: np.ndarray, d: int, n: int, *, confidence: float = 0.95, resa
         outputs: the model's outputs on the design; NaN is not allowed.
         d, n: inputs and base samples of the design.
         confidence: level of the intervals.
-        resamples: bootstrap resamples of the ``n`` base rows (BCa intervals).
+        resamples: bootstrap resamples of the ``n`` base rows (percentile intervals).
         rng: the generator the resampling draws from.
         resolution: per output, the smallest standard deviation worth analysing (an output that varies less,
             such as terms that move in the last decimals, gets no indices rather than unstable ones).
@@ -114,10 +114,10 @@ def sobol(outputs: np.ndarray, d: int, n: int, *, confidence: float = 0.95, resa
             one, all_ = _estimates(a, b, ab)
             return np.stack([np.moveaxis(one, 0, 1), np.moveaxis(all_, 0, 1)])  # (2, s, d, ...)
 
-        with warnings.catch_warnings():  # an index with no spread in its resamples has no BCa interval: NaN
+        with warnings.catch_warnings():  # an index with no spread in its resamples: a degenerate interval
             warnings.simplefilter("ignore")
             boot = bootstrap((np.arange(n),), statistic, n_resamples=resamples, confidence_level=confidence,
-                             method="BCa", vectorized=True, batch=max(1, 4_000_000 // max(1, f_ab[:, keep].size)),
+                             method="percentile", vectorized=True, batch=max(1, 4_000_000 // max(1, f_ab[:, keep].size)),
                              rng=rng)  # fmt: skip
         low, high = boot.confidence_interval
         first_low[keep], first_high[keep] = low[0], high[0]
