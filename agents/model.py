@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from mesa.agent import Agent
 from mesa.model import Model
 
 from negsim.agents.negotiator import TIE, Negotiator
@@ -350,8 +351,24 @@ def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None
             common random numbers); default: every replication its own.
     """
     model = NegotiationModel(run, parameters, common_noise)
-    while model.running:
-        model.step()
-        if progress is not None:
-            progress(model.state.round, run.scenario.deadline)
-    return model.result()
+    try:
+        while model.running:
+            model.step()
+            if progress is not None:
+                progress(model.state.round, run.scenario.deadline)
+        return model.result()
+    finally:
+        release(model)
+
+
+def release(model: Model) -> None:
+    """Let ``model`` be freed once its caller drops it.
+
+    Mesa before 3.4 keeps every model it has seen alive in ``Agent._ids``, a class-level id counter keyed by
+    model (mesa issue 3179), so a process that runs many models (a sweep's jobs, a design's batches) would
+    keep every one's arrays: several GB for a sensitivity analysis. Dropping the model's entry after its
+    run fixes that; newer Mesa has no such counter.
+    """
+    ids = getattr(Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
