@@ -13,9 +13,11 @@ __all__ = ["Progress", "format_summary"]
 
 
 class Progress:
-    """Rounds done / total with time left, on one self-rewriting stderr line.
+    """Work done / total with time left, on stderr.
 
-    Stays silent for work that ends within ``quiet_for`` seconds.
+    On a terminal, one line that rewrites itself; elsewhere (a log file, a cluster job's output), a new line
+    each time another tenth of the work is done, so logs stay readable. Stays silent for work that ends
+    within ``quiet_for`` seconds.
     """
 
     def __init__(self, label: str, *, stream: TextIO | None = None, quiet_for: float = 1.0,
@@ -26,17 +28,25 @@ class Progress:
         self.quiet_for = quiet_for
         self.start = time.perf_counter()
         self.shown = False
+        isatty = getattr(self.stream, "isatty", None)
+        self.terminal = bool(isatty and isatty())
+        self.tenths = -1
 
     def __call__(self, done: int, total: int) -> None:
         elapsed = time.perf_counter() - self.start
-        if elapsed < self.quiet_for and done < total:
+        if elapsed < self.quiet_for and (done < total or not self.shown):
             return
-        if elapsed < self.quiet_for and not self.shown:
+        tenths = 10 * done // max(total, 1)
+        if not self.terminal and tenths == self.tenths and done < total:
             return
+        self.tenths = tenths
         left = elapsed / max(done, 1) * (total - done)
-        end = "\n" if done >= total else ""
         count = f"{self.unit} {done}/{total}" if self.unit == "round" else f"{done:,}/{total:,} {self.unit}"
-        self.stream.write(f"\r{self.label}: {count}, {elapsed:.1f} s elapsed, ~{left:.1f} s left{end}")
+        line = f"{self.label}: {count}, {elapsed:.1f} s elapsed, ~{left:.1f} s left"
+        if self.terminal:
+            self.stream.write(f"\r{line}" + ("\n" if done >= total else ""))
+        else:
+            self.stream.write(line + "\n")
         self.stream.flush()
         self.shown = True
 
