@@ -116,9 +116,9 @@ def sobol(outputs: np.ndarray, d: int, n: int, *, confidence: float = 0.95, resa
 
         with warnings.catch_warnings():  # an index with no spread in its resamples: a degenerate interval
             warnings.simplefilter("ignore")
+            batch = max(1, 4_000_000 // max(1, f_ab[:, keep].size))
             boot = bootstrap((np.arange(n),), statistic, n_resamples=resamples, confidence_level=confidence,
-                             method="percentile", vectorized=True, batch=max(1, 4_000_000 // max(1, f_ab[:, keep].size)),
-                             rng=rng)  # fmt: skip
+                             method="percentile", vectorized=True, batch=batch, rng=rng)  # fmt: skip
         low, high = boot.confidence_interval
         first_low[keep], first_high[keep] = low[0], high[0]
         total_low[keep], total_high[keep] = low[1], high[1]

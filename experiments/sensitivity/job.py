@@ -86,18 +86,20 @@ def format_sensitivity(result: Sensitivity, folder: str) -> str:
         f"agreement over the draws: median {100 * q['p50']:.0f}%, 90% of draws between {100 * q['p05']:.0f}% and "
         f"{100 * q['p95']:.0f}%" + (" · knife-edge" if agreement["knife_edge"] else ""),
         "",
-        f"{'output':<34}most influential values (total index, {100 * record['confidence']:.0f}% interval)",
     ]
+    width = 2 + max([len("output")] + [len(entry["label"]) for entry in record["outputs"]])
+    level = f"{100 * record['confidence']:.0f}%"
+    lines.append(f"{'output':<{width}}most influential values (total index, {level} interval)")
     for entry in record["outputs"]:
         ranked = top_values(record, entry["name"], 3)
         if not ranked or entry["variance"] <= 0:
-            lines.append(f"{entry['label'][:33]:<34}does not vary over the draws")
+            lines.append(f"{entry['label']:<{width}}does not vary over the draws")
             continue
         for k, (p, found) in enumerate(ranked):
-            head = entry["label"][:33] if k == 0 else ""
+            head = entry["label"] if k == 0 else ""
             low, high = found["total_low"], found["total_high"]
             interval = "[no interval]" if low is None or high is None else f"[{low:.2f}, {high:.2f}]"
-            lines.append(f"{head:<34}{found['total']:.2f} {interval}  {p['label']} ({p['evidence']})")
+            lines.append(f"{head:<{width}}{found['total']:.2f} {interval}  {p['label']} ({p['evidence']})")
     lines.append("")
     for name in ("likely", "unlikely"):
         box = record["discovery"][name]
