@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from negsim.sim.errors import ConfigError, got, unknown_key
+from negsim.sim.judgments import widen
 from negsim.sim.protocols import PROTOCOLS
 from negsim.sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 from negsim.sim.styles import Equilibrium
@@ -20,8 +21,10 @@ MAX_RECORD = 1000
 MAX_REPLICATIONS = 100_000_000
 #: Largest seed (a 64-bit integer, as tables store it).
 MAX_SEED = 2**63 - 1
-#: The keys of a run's config (``configs/negsim.yaml``); any other is refused.
-TOP_LEVEL = ("seed", "replications", "record", "progress", "rerun", "report", "scenario", "protocol")
+#: The keys of a run's config (``configs/negsim.yaml``, and ``configs/analysis/*.yaml`` with ``+analysis=``); any
+#: other is refused.
+TOP_LEVEL = ("seed", "replications", "record", "progress", "rerun", "report", "scenario", "protocol", "uncertainty",
+             "analysis", "sensitivity")  # fmt: skip
 
 
 def _whole(value: Any, key: str, low: int, high: int | None = None) -> int:
@@ -100,8 +103,24 @@ def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
     if protocol.proposer == "weighted" and sum(a.capability for a in scenario.actors if a.veto) <= 0:
         problem = "proposer: weighted draws by capability, but the veto parties' capabilities sum to 0"
         raise ConfigError("protocol.proposer", f"{problem}; allowed: rotation, or a veto party with capability > 0")
+    judgments, draws = _uncertainty(raw.get("uncertainty"))
     return RunSpec(
-        scenario=scenario, protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0, MAX_SEED),
+        scenario=widen(scenario, judgments), protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0, MAX_SEED),
         replications=_whole(raw.get("replications"), "replications", 1, MAX_REPLICATIONS),
-        record=record,
+        record=record, draws=draws, judgments=judgments,
     )  # fmt: skip
+
+
+def _uncertainty(raw: Any) -> tuple[float, int]:
+    """``uncertainty.judgments`` (how far to widen every judgment) and ``uncertainty.draws``."""
+    raw = {} if raw is None else raw
+    if not isinstance(raw, Mapping):
+        raise ConfigError("uncertainty", f"{got(raw)}; allowed: a mapping with judgments and draws")
+    for key in raw:
+        if key not in ("judgments", "draws"):
+            raise unknown_key(f"uncertainty.{key}", key, ("judgments", "draws"))
+    judgments = raw.get("judgments", 0.0)
+    if isinstance(judgments, bool) or not isinstance(judgments, int | float) or not 0 <= judgments <= 1:
+        raise ConfigError("uncertainty.judgments", f"{got(judgments)}; allowed: a number in [0, 1] (0: values as "
+                          "written; 0.05: every judgment-backed value drawn from its value ± 0.05)")  # fmt: skip
+    return float(judgments), _whole(raw.get("draws", 100), "uncertainty.draws", 1, MAX_REPLICATIONS)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from negsim.experiments.pages.page import write_page
 from negsim.experiments.report.actors import actors_sections
+from negsim.experiments.report.assumptions import assumptions_section
 from negsim.experiments.report.common import ReportData
 from negsim.experiments.report.outcomes import outcomes_section
 from negsim.experiments.report.replay_page import replay_section
@@ -35,6 +36,9 @@ def write_report(run_dir: Path) -> Path:
         f"deadline {run.scenario.deadline} rounds."
     ).strip()
     sections = [plain_words_section(data), *actors_sections(data), replay, outcomes_section(data)]
+    assumptions = assumptions_section(data)  # only when the run drew its uncertain values
+    if assumptions is not None:
+        sections.append(assumptions)
     return write_page(folder.path / "report.html", title=summary.get("title", run.scenario.title), lead=lead,
                       sections=sections, script=script)  # fmt: skip
 
