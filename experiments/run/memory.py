@@ -3,7 +3,8 @@
 A run needs memory for the engine (:func:`negsim.sim.limits.replication_bytes` per replication: its
 state and, for protocols that table offers, products over the facets of the frontier), for the round log
 (``record`` replications x ``deadline`` rounds x actors x issues rows, about :data:`ROW_BYTES` each while
-the table is built and written) and for the report (:data:`REPORT_BYTES` per replication). A run whose
+the table is built and written), for the report (:data:`REPORT_BYTES` per replication) and, with uncertain
+values, for each parameter draw's own frontier (:func:`negsim.sim.limits.draw_bytes`). A run whose
 estimate is more than :data:`SHARE` of the memory available (read from the operating system: Linux's
 ``MemAvailable`` and the cgroup's limit, or the free pages POSIX reports) is refused with the estimate in
 the message, instead of failing with a ``MemoryError`` after minutes, or pushing the machine into swap.
@@ -21,7 +22,7 @@ import numpy as np
 
 from negsim.sim.errors import ConfigError
 from negsim.sim.frontier import Frontier
-from negsim.sim.limits import replication_bytes
+from negsim.sim.limits import draw_bytes, replication_bytes
 from negsim.sim.spec import RunSpec, ScenarioSpec
 
 __all__ = ["REPORT_BYTES", "ROW_BYTES", "SHARE", "available_memory", "check_memory", "run_bytes"]
@@ -94,7 +95,17 @@ def run_bytes(run: RunSpec, *, report: bool) -> tuple[int, int, int]:
     per = replication_bytes(actors=n, veto=veto, issues=m, facets=_facets(scenario), protocol=run.protocol.name)
     per += REPORT_BYTES if report else 0
     log = min(run.record, run.replications) * scenario.deadline * n * m * ROW_BYTES
-    return FIXED_BYTES + run.replications * per + log, per, log
+    return FIXED_BYTES + run.replications * per + log + _draws_bytes(run), per, log
+
+
+def _draws_bytes(run: RunSpec) -> int:
+    """Memory of the parameter draws' own frontiers (0 without uncertain values, or with one draw)."""
+    draws = run.parameter_draws
+    if draws <= 1:
+        return 0
+    veto = sum(a.veto for a in run.scenario.actors)
+    facets = _facets(run.scenario)
+    return draws * draw_bytes(veto=veto, issues=len(run.scenario.issues), facets=facets, protocol=run.protocol.name)
 
 
 def _size(count: float) -> str:
@@ -129,10 +140,17 @@ def check_memory(run: RunSpec, *, report: bool, concurrent: int = 1, available: 
             f"{_size(per)} each with {n} actors and {m} issues")  # fmt: skip
     if log:
         need += f", and {_size(log)} for the round log of {min(run.record, run.replications):,} replications"
+    drawn = _draws_bytes(run)
+    if drawn:
+        need += f", and {_size(drawn)} for the frontiers of {run.parameter_draws:,} parameter draws"
     need += f"), more than {SHARE:.0%} of the {_size(available)} available{workers}"
+    if drawn > max(log, run.replications * per):
+        most = int((budget - FIXED_BYTES - run.replications * per - log) // max(drawn // run.parameter_draws, 1))
+        raise ConfigError("uncertainty.draws", f"{need}; allowed: uncertainty.draws={max(most, 1)} or less here, or "
+                          "a machine with more memory")  # fmt: skip
     if log > run.replications * per:
-        most = int((budget - FIXED_BYTES - run.replications * per) // max(log // max(run.record, 1), 1))
+        most = int((budget - FIXED_BYTES - run.replications * per - drawn) // max(log // max(run.record, 1), 1))
         raise ConfigError("record", f"{need}; allowed: record={max(most, 0)} or less, or a shorter deadline")
-    most = int((budget - FIXED_BYTES - log) // per)
+    most = int((budget - FIXED_BYTES - log - drawn) // per)
     raise ConfigError("replications", f"{need}; allowed: replications={max(most, 0)} or less here, or a "
                       "machine with more memory")  # fmt: skip

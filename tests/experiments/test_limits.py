@@ -54,6 +54,23 @@ def test_a_round_log_too_large_names_record():
     assert info.value.key == "record" and "round log" in info.value.problem and "allowed: record=" in info.value.problem
 
 
+def test_too_many_parameter_draws_names_uncertainty_draws():
+    """Each parameter draw of uncertain values has its own frontier: a run with many is refused on the draws."""
+    sizes = {"replications": 1_000_000, "uncertainty.judgments": 0.05}
+    run = baseline_run(**sizes, **{"uncertainty.draws": 1_000_000})
+    single = run_bytes(baseline_run(**sizes, **{"uncertainty.draws": 1}), report=False)[0]
+    total, _, _ = run_bytes(run, report=False)
+    assert total > 2 * single  # the draws' frontiers weigh more than the replications here
+    with pytest.raises(ConfigError) as info:
+        check_memory(run, report=False, available=int(total))
+    error = info.value
+    assert error.key == "uncertainty.draws" and "for the frontiers of 1,000,000 parameter draws" in error.problem
+    most = int(error.problem.split("allowed: uncertainty.draws=")[1].split()[0])
+    check_memory(baseline_run(**sizes, **{"uncertainty.draws": most}), report=False, available=int(total))
+    with pytest.raises(ConfigError):
+        check_memory(baseline_run(**sizes, **{"uncertainty.draws": most + 10}), report=False, available=int(total))
+
+
 def test_jobs_run_at_once_share_the_memory():
     run = baseline_run(replications=100_000)
     total, _, _ = run_bytes(run, report=False)
@@ -62,35 +79,42 @@ def test_jobs_run_at_once_share_the_memory():
         check_memory(run, report=False, available=int(3 * total), concurrent=2)
 
 
-#: Whole runs whose peak memory the estimate must cover: (actors, veto parties, issues, replications, protocol).
+#: Whole runs whose peak memory the estimate must cover: (actors, veto parties, issues, replications, protocol,
+#: uncertainty.draws); with draws, every judgment is widened by 0.05, so each draw has its own frontier.
 MEASURED = [
-    (4, 3, 4, 100_000, "alternating_offers"),
-    (4, 3, 4, 100_000, "mediated"),
-    (6, 6, 3, 10_000, "alternating_offers"),
-    (8, 4, 6, 10_000, "mediated"),
-    (30, 2, 10, 20_000, "influence_only"),
+    (4, 3, 4, 100_000, "alternating_offers", 1),
+    (4, 3, 4, 100_000, "mediated", 1),
+    (6, 6, 3, 10_000, "alternating_offers", 1),
+    (8, 4, 6, 10_000, "mediated", 1),
+    (30, 2, 10, 20_000, "influence_only", 1),
+    (4, 3, 4, 20_000, "alternating_offers", 20_000),
+    (4, 3, 4, 20_000, "mediated", 20_000),
+    (5, 5, 3, 4_000, "mediated", 4_000),
 ]
+
+
+def _settings(n: int, veto: int, m: int, replications: int, protocol: str, draws: int) -> dict:
+    raw = scenario_mapping(np.random.default_rng(1), actors=n, issues=m, noise={"perception": 0.3})
+    for i, actor in enumerate(raw["actors"].values()):
+        if i >= veto:
+            actor["veto"] = False
+            actor.pop("concession", None)
+    return {"scenario": raw, "protocol": {"name": protocol}, "seed": 0, "replications": replications, "record": 20,
+            "uncertainty": {"judgments": 0.05 if draws > 1 else 0.0, "draws": draws}}  # fmt: skip
+
 
 PROBE = textwrap.dedent("""
     import json, sys, tempfile
     from pathlib import Path
-    import numpy as np
-    sys.path.insert(0, {root!r})
-    from tests.strategies import scenario_mapping
+    sys.path[:0] = [{root!r}, {root!r} + "/tests"]
+    from tests.experiments.test_limits import _settings
     from negsim.experiments.run.job import run_config
     from negsim.sim.runspec import build_run
 
     def status(key):
         return next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith(key))
 
-    n, veto, m, replications, protocol = json.loads(sys.argv[1])
-    raw = scenario_mapping(np.random.default_rng(1), actors=n, issues=m, noise={{"perception": 0.3}})
-    for i, actor in enumerate(raw["actors"].values()):
-        if i >= veto:
-            actor["veto"] = False
-            actor.pop("concession", None)
-    settings = {{"scenario": raw, "protocol": {{"name": protocol}}, "seed": 0, "replications": replications,
-                "record": 20}}
+    settings = _settings(*json.loads(sys.argv[1]))
     with tempfile.TemporaryDirectory() as folder:
         run_config(build_run({{**settings, "replications": 50}}), Path(folder) / "warm", settings,
                    show_progress=False)
@@ -107,18 +131,12 @@ PROBE = textwrap.dedent("""
 def test_the_estimate_covers_the_memory_a_run_really_reaches(case):
     from conftest import ROOT
 
-    n, veto, m, replications, protocol = case
     done = subprocess.run([sys.executable, "-c", PROBE.format(root=str(ROOT)), json.dumps(case)], capture_output=True,
                           text=True, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     peak = int(done.stdout.split()[-1])
-    raw = scenario_mapping(np.random.default_rng(1), actors=n, issues=m, noise={"perception": 0.3})
-    for i, actor in enumerate(raw["actors"].values()):
-        if i >= veto:
-            actor["veto"] = False
-            actor.pop("concession", None)
-    run = build_run({"scenario": raw, "protocol": {"name": protocol}, "seed": 0, "replications": replications,
-                     "record": 20})  # fmt: skip
+    run = build_run(_settings(*case))
+    assert run.parameter_draws == case[-1]
     total, _, _ = run_bytes(run, report=False)
     assert peak <= total, f"measured {peak / 1e6:.0f} MB, estimated {total / 1e6:.0f} MB"
     assert total <= 5 * peak + 100e6, f"estimate {total / 1e6:.0f} MB is far above the {peak / 1e6:.0f} MB measured"
