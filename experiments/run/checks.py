@@ -95,6 +95,25 @@ def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None, *, 
         report = report_wanted(raw.get("report", "auto"), multirun=str(hydra_cfg.mode) == str(RunMode.MULTIRUN))
         run = build_run(raw, folders)
         check_memory(run, report=report, concurrent=concurrent)
+        if raw.get("analysis") is not None or raw.get("sensitivity") is not None:
+            _check_analysis(run, raw, multirun=str(hydra_cfg.mode) == str(RunMode.MULTIRUN))
         return run
     except ConfigError as error:
         raise error.in_file(config_file_for(error.key, hydra_cfg)) from None
+
+
+def _check_analysis(run: RunSpec, raw: dict, *, multirun: bool) -> None:
+    """``+analysis=sensitivity`` and its ``sensitivity`` settings, checked before Hydra writes anything."""
+    from negsim.experiments.run.memory import available_memory
+    from negsim.experiments.sensitivity.job import check_design, checked_settings
+
+    analysis = raw.get("analysis")
+    if analysis is None:
+        raise ConfigError("sensitivity", "set without an analysis, so nothing would read it; allowed: "
+                          "+analysis=sensitivity (or the negsim-sensitivity command)")  # fmt: skip
+    if analysis != "sensitivity":
+        raise ConfigError("analysis", f"unknown value {analysis!r}; allowed: sensitivity (+analysis=sensitivity)")
+    if multirun:
+        raise ConfigError("analysis", "a sensitivity analysis runs its own design; allowed: no -m (run it once per "
+                          "scenario)")  # fmt: skip
+    check_design(run, checked_settings(raw.get("sensitivity")), available=available_memory())
