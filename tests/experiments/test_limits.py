@@ -71,6 +71,17 @@ def test_too_many_parameter_draws_names_uncertainty_draws():
         check_memory(baseline_run(**sizes, **{"uncertainty.draws": most + 10}), report=False, available=int(total))
 
 
+def test_a_sensitivity_analysis_too_large_for_the_memory_is_refused():
+    from negsim.experiments.sensitivity.job import check_design, checked_settings
+
+    run = baseline_run(**{"uncertainty.judgments": 0.05})
+    settings = checked_settings({"base_samples": 2**16, "replications": 1, "resamples": 1000})
+    check_design(run, settings, available=256 * 2**30)
+    with pytest.raises(ConfigError) as info:
+        check_design(run, settings, available=8 * 2**30)  # the bootstrap alone holds about 75 GB of resamples
+    assert info.value.key == "sensitivity.resamples" and "would need about" in info.value.problem
+
+
 def test_jobs_run_at_once_share_the_memory():
     run = baseline_run(replications=100_000)
     total, _, _ = run_bytes(run, report=False)
