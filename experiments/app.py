@@ -23,7 +23,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from negsim.experiments.run import failures
-from negsim.experiments.run.checks import checked_run, display, report_wanted
+from negsim.experiments.run.checks import ANALYSIS_CHECKS, checked_run, display, report_wanted
 from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
 from negsim.experiments.run.outdir import clear_run
@@ -32,6 +32,15 @@ from negsim.experiments.sweep.state import job_progress, sweep_name
 __all__ = ["cli", "main", "sensitivity_cli"]
 
 OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
+
+
+def _check_sensitivity(run, raw: dict, *, multirun: bool) -> None:
+    from negsim.experiments.sensitivity.job import check_analysis  # SciPy and plotly: only for an analysis
+
+    check_analysis(run, raw, multirun=multirun)
+
+
+ANALYSIS_CHECKS["sensitivity"] = _check_sensitivity
 
 
 @hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")

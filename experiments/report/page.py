@@ -52,7 +52,7 @@ def sweep_hint(folder: Path) -> str:
     jobs = sorted(
         (int(p.name), p) for p in folder.glob("[0-9]*") if p.name.isdigit() and (p / "summary.json").is_file()
     )
-    whole = [path for _, path in jobs if problem(path) is None]  # not one whose files are cut short or damaged
-    if not whole:
+    if not jobs:
         return ""
-    return f"; this is a sweep folder: pass one of its job folders, such as {whole[0]}"
+    whole = [path for _, path in jobs if problem(path) is None]  # rather one whose files are not cut short
+    return f"; this is a sweep folder: pass one of its job folders, such as {(whole or [jobs[0][1]])[0]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +14,11 @@ from negsim.sim.errors import ConfigError
 from negsim.sim.runspec import build_run
 from negsim.sim.spec import RunSpec
 
-__all__ = ["checked_run", "config_file_for", "config_folders", "display", "report_wanted"]
+__all__ = ["ANALYSIS_CHECKS", "checked_run", "config_file_for", "config_folders", "display", "report_wanted"]
+
+#: The check of each ``+analysis=NAME``'s settings, ``check(run, raw, multirun=...)``, registered by the entry
+#: point (``negsim.experiments.app``): the analyses live in a layer above this one.
+ANALYSIS_CHECKS: dict[str, Callable[..., None]] = {}
 
 
 def display(path: Path) -> str:
@@ -103,17 +108,13 @@ def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None, *, 
 
 
 def _check_analysis(run: RunSpec, raw: dict, *, multirun: bool) -> None:
-    """``+analysis=sensitivity`` and its ``sensitivity`` settings, checked before Hydra writes anything."""
-    from negsim.experiments.run.memory import available_memory
-    from negsim.experiments.sensitivity.job import check_design, checked_settings
-
+    """``+analysis=NAME`` and its settings, checked before Hydra writes anything (see :data:`ANALYSIS_CHECKS`)."""
     analysis = raw.get("analysis")
     if analysis is None:
         raise ConfigError("sensitivity", "set without an analysis, so nothing would read it; allowed: "
                           "+analysis=sensitivity (or the negsim-sensitivity command)")  # fmt: skip
-    if analysis != "sensitivity":
-        raise ConfigError("analysis", f"unknown value {analysis!r}; allowed: sensitivity (+analysis=sensitivity)")
-    if multirun:
-        raise ConfigError("analysis", "a sensitivity analysis runs its own design; allowed: no -m (run it once per "
-                          "scenario)")  # fmt: skip
-    check_design(run, checked_settings(raw.get("sensitivity")), available=available_memory())
+    check = ANALYSIS_CHECKS.get(analysis)
+    if check is None:
+        raise ConfigError("analysis", f"unknown value {analysis!r}; allowed: {', '.join(ANALYSIS_CHECKS)} "
+                          "(+analysis=NAME)")  # fmt: skip
+    check(run, raw, multirun=multirun)

@@ -84,7 +84,7 @@ def _facets(scenario: ScenarioSpec) -> int:
               l.when_high) for l in scenario.linkages]  # fmt: skip
     frontier = Frontier(np.array([a.ideal for a in veto]), np.array([a.salience for a in veto]) / span,
                         np.max([a.red_low for a in veto], axis=0), np.min([a.red_high for a in veto], axis=0), links)
-    return sum(len(box.offset) for box in frontier.boxes)
+    return sum(len(box.offset) for box in frontier.boxes if box is not None)  # None: a box left empty
 
 
 def run_bytes(run: RunSpec, *, report: bool) -> tuple[int, int, int]:

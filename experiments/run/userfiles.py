@@ -245,6 +245,12 @@ class UserPackageSource(ImportlibResourcesConfigSource):
         return ConfigResult(config=cfg, path=f"{self.scheme()}://{self.path}", provider=self.provider, header=header)
 
 
+# Hydra's joblib and Ray workers restore the sources registry from the parent (ours) and then register Hydra's own
+# sources again, which Hydra accepts only under the same class name (it then keeps the registered one: ours).
+UserFileSource.__name__ = FileConfigSource.__name__
+UserPackageSource.__name__ = ImportlibResourcesConfigSource.__name__
+
+
 def install() -> None:
     """Read every config file Hydra loads in this process through :class:`UserFileSource` and
     :class:`UserPackageSource` (Hydra's own sources are registered first, then replaced)."""

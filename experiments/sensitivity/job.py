@@ -15,7 +15,8 @@ from negsim.experiments.sensitivity.analysis import Sensitivity, SensitivitySett
 from negsim.sim.errors import ConfigError, got
 from negsim.sim.spec import RunSpec
 
-__all__ = ["SENSITIVITY_FILES", "check_design", "checked_settings", "format_sensitivity", "run_sensitivity"]
+__all__ = ["SENSITIVITY_FILES", "check_analysis", "check_design", "checked_settings", "format_sensitivity",
+           "run_sensitivity"]
 
 SENSITIVITY_FILES = ("config.yaml", "sensitivity.parquet", "sensitivity.json", "sensitivity.html")
 
@@ -81,6 +82,16 @@ def check_design(run: RunSpec, settings: SensitivitySettings, *, available: int 
         raise ConfigError("sensitivity.resamples", f"the analysis would need about {_size(need)} of memory, more "
                           f"than {SHARE:.0%} of the {_size(available)} available; allowed: fewer resamples or "
                           "base_samples")  # fmt: skip
+
+
+def check_analysis(run: RunSpec, raw: dict, *, multirun: bool) -> None:
+    """``+analysis=sensitivity`` before anything is written: no sweep, good settings, a design that fits."""
+    from negsim.experiments.run.memory import available_memory
+
+    if multirun:
+        raise ConfigError("analysis", "a sensitivity analysis runs its own design; allowed: no -m (run it once per "
+                          "scenario)")  # fmt: skip
+    check_design(run, checked_settings(raw.get("sensitivity")), available=available_memory())
 
 
 def run_sensitivity(run: RunSpec, settings: SensitivitySettings, folder: Path, config: dict, *,
