@@ -110,7 +110,7 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
     design_seq, boot_seq = np.random.SeedSequence(run.seed).spawn(5)[3:]
     values = design([u.distribution for u in uncertain], n, np.random.default_rng(design_seq))
     start = time.perf_counter()
-    simulated = run_design(run, values, replications=settings.replications, progress=progress)
+    simulated = run_design(run, values, replications=settings.replications, blocks=n, progress=progress)
     simulation = time.perf_counter() - start
     outputs, names, labels, imputed = _outputs(run, simulated)
     spans = {f"terms.{issue.name}": issue.span for issue in run.scenario.issues}
