@@ -155,10 +155,11 @@ def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
             quiet.append(entry["label"])
             continue
         figures.append(_indices_figure(result, entry["name"], entry["label"]))
-    text = ("A value's total index is the share of an outcome's variance that would vanish if that value were known "
-            "(with everything it does together with other values); its first-order index is the share it explains "
-            f"alone. Bars show {int(100 * record['confidence'])} % bootstrap intervals. Colours are actors; hatched "
-            "bars are judgments, solid bars quotes.")  # fmt: skip
+    text = ("A value's first-order index is the share of an outcome's variance that would vanish, on average, if "
+            "that value alone were known; its total index is the share that would remain if every other value were "
+            "known (its own effect with everything it does together with other values). Bars show "
+            f"{int(100 * record['confidence'])} % bootstrap intervals. Colours are actors; hatched bars are judgments, "
+            "solid bars quotes.")  # fmt: skip
     if quiet:
         text += " Not shown, because they do not vary over the draws: " + "; ".join(quiet) + "."
     sections.append(Section("Which values decide each outcome", text, figures=tuple(figures)))
