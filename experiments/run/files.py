@@ -20,7 +20,8 @@ from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
 from negsim.sim.uncertainty import draw_rates, knife_edge, parameter_share
 
-__all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run", "yaml_text"]
+__all__ = ["results_frame", "rounds_frame", "share_interval", "summarize", "wilson_interval", "write_atomic",
+           "write_run", "yaml_text"]
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -36,6 +37,35 @@ def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def share_interval(hits: np.ndarray, groups: np.ndarray | None = None) -> tuple[float, float]:
+    """Wilson interval for the share of ``hits``; with ``groups`` (each replication's parameter draw), widened
+    for the draws: replications of one draw share its values, so they tell less than as many independent ones.
+
+    The Wilson interval then uses the effective number of replications, ``n / design effect`` (Kish 1965),
+    the design effect being the ratio of the share's variance estimated from the draws' spread (a
+    cluster-robust variance) to the binomial one, at least 1.
+
+    >>> [round(x, 4) for x in share_interval(np.array([True] * 50 + [False] * 50))]
+    [0.4038, 0.5962]
+    >>> [round(x, 4) for x in share_interval(np.repeat([True, False], 50), np.repeat(np.arange(10), 10))]
+    [0.2265, 0.7735]
+    """
+    hits = np.asarray(hits, bool)
+    n, k = len(hits), int(np.count_nonzero(hits))
+    if groups is None or n == 0:
+        return wilson_interval(k, n)
+    sizes = np.bincount(groups)
+    used = sizes > 0
+    draws = int(np.count_nonzero(used))
+    p = k / n
+    if draws < 2 or p in (0.0, 1.0):
+        return wilson_interval(k, n)
+    rates = np.bincount(groups, weights=hits.astype(float))[used] / sizes[used]
+    between = draws / (draws - 1) * float(np.sum((sizes[used] * (rates - p)) ** 2)) / n**2
+    effective = n / max(1.0, between / (p * (1 - p) / n))
+    return wilson_interval(p * effective, effective)
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -134,7 +164,7 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
     counts = np.bincount(result.outcome, minlength=len(Outcome))
     agreed = result.outcome == Outcome.AGREEMENT
     stalled = result.outcome == Outcome.STALEMATE
-    low, high = wilson_interval(int(counts[Outcome.AGREEMENT]), run.replications)
+    low, high = share_interval(agreed, result.draw)  # with uncertain values, the draws' spread counts too
     scenario = run.scenario
     terms, value = result.terms[agreed], result.value[agreed]
     analysis = analysis if analysis is not None else analyse(scenario)
