@@ -18,7 +18,7 @@ import yaml
 from negsim.sim.analysis import Analysis, analyse, analysis_record
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
-from negsim.sim.uncertainty import draw_rates, knife_edge, parameter_share
+from negsim.sim.uncertainty import chance_summary, draw_rates, parameter_share
 
 __all__ = ["results_frame", "rounds_frame", "share_interval", "summarize", "wilson_interval", "write_atomic",
            "write_run", "yaml_text"]
@@ -190,26 +190,24 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
     }  # fmt: skip
 
 
-#: Quantiles of the per-draw rates written to ``summary.json``.
-QUANTILES = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
-
-
 def parameter_record(run: RunSpec, result: RunResult) -> dict:
     """How the outcome varies over parameter draws: the spread of each draw's agreement rate and mean utilities.
 
-    Each draw's rate comes from its own replications, so the quantiles include that Monte Carlo noise;
-    ``explained`` removes it (:func:`negsim.sim.uncertainty.parameter_share`).
+    Each draw's rate comes from its own replications, so it carries Monte Carlo noise: ``agreement_rate`` gives
+    the quantiles of the draws' chances of a deal with that noise removed (a beta-binomial fit,
+    :func:`negsim.sim.uncertainty.chance_summary`), ``agreement_rate.observed`` those of the rates themselves;
+    ``explained`` is the share of the variation the parameters account for (:func:`parameter_share`).
     """
     draws = len(result.parameters)
     rates, counts = draw_rates(result.outcome == Outcome.AGREEMENT, result.draw, draws)
     utility = np.stack([np.bincount(result.draw, weights=result.utility[:, i], minlength=draws) / counts
                         for i in range(result.utility.shape[1])], axis=1)  # fmt: skip
-    quantile = {name: float(np.quantile(rates, q)) for name, q in QUANTILES.items()}
+    chances = chance_summary(rates, counts)
     return {
         "draws": draws, "replications_per_draw": float(counts.mean()), "judgments": run.judgments,
-        "agreement_rate": quantile | {"low": quantile["p05"], "high": quantile["p95"]},
-        "never_agree": float(np.mean(rates < 0.1)), "always_agree": float(np.mean(rates > 0.9)),
-        "knife_edge": knife_edge(rates), "explained": parameter_share(rates, counts),
+        "agreement_rate": {k: v for k, v in chances.items() if k not in ("never_agree", "always_agree", "knife_edge")},
+        "never_agree": chances["never_agree"], "always_agree": chances["always_agree"],
+        "knife_edge": chances["knife_edge"], "explained": parameter_share(rates, counts),
         "mean_utility": {actor: {"p05": float(np.quantile(utility[:, i], 0.05)),
                                  "p95": float(np.quantile(utility[:, i], 0.95))}
                          for i, actor in enumerate(run.scenario.actor_names)},
