@@ -104,14 +104,16 @@ def assumptions_section(data: ReportData) -> Section | None:
         text += (" The chart below ranks the values by how much of the spread in the chance of a deal goes with "
                  "each one alone (a correlation ratio from this run's draws; negsim-sensitivity computes Sobol' "
                  "indices with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed "
-                 "line are within what chance gives this many draws.")  # fmt: skip
+                 "line are within what chance gives this many draws, and with many values a few bars will cross it "
+                 "by chance alone, so read the line as a guide, not a test.")  # fmt: skip
         figures.append(_bars(data, ranking(table, keys, "agreement"), "What moves the chance of a deal", chance))
     else:
         text += (" The chance of a deal barely depends on these assumptions within their ranges. What they decide "
                  "is how much each party gains: the charts rank the values by how much of the spread in each veto "
                  "party's realised utility goes with each one alone (negsim-sensitivity computes Sobol' indices "
                  "with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed line are "
-                 "within what chance gives this many draws.")  # fmt: skip
+                 "within what chance gives this many draws, and with many values a few bars will cross it by chance "
+                 "alone, so read the line as a guide, not a test.")  # fmt: skip
         for actor in data.scenario.actors:
             if actor.veto:
                 scores = ranking(table, keys, f"utility.{actor.name}")
