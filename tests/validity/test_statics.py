@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from negsim.sim.outcomes import Outcome
@@ -76,7 +76,13 @@ def test_a_better_outside_option_never_raises_the_rate_or_lowers_the_partys_term
     better = changed(raw, f"actors/{name}/reservation", min(1.0, raw["actors"][name]["reservation"] + 0.05))
     before, after = paired(raw, better, protocol, noisy)
     gained = agreed(after) & ~agreed(before)
-    assert not gained.any()
+    if (raw.get("escalation") or {}).get("enabled"):
+        # A party that holds out for more can make the others' demands and the chair's text meet sooner, so a
+        # deal may now come before a unilateral move that used to end the talks: only there may one be gained
+        # (found by the long profile under mediation).
+        assert np.all(before.outcome[gained] == Outcome.ESCALATION)
+    else:
+        assert not gained.any()
     never_better_off(before, after, i)
 
 
@@ -115,8 +121,22 @@ def test_more_capability_never_lowers_the_partys_terms(case, noisy, data):
         raw = changed(raw, "noise", {"perception": 0.08, "p_shock": 0.2, "shock_size": 0.2})
     name, i = party(raw, data)
     stronger = changed(raw, f"actors/{name}/capability", min(1.0, raw["actors"][name]["capability"] * 1.5 + 0.01))
+    # Under rotation the strongest veto party proposes first. A party playing the finite game's equilibrium
+    # gains most by proposing last (Stahl 1972), so clout that moves it to the front can cost it: the one case
+    # where capability can lower a party's terms (found by the long profile; said in the README).
+    assume(not (_equilibrium(raw) and protocol.get("proposer") == "rotation"
+                and _first_proposer(raw) != _first_proposer(stronger)))  # fmt: skip
     before, after = paired(raw, stronger, protocol, noisy)
     never_better_off(before, after, i)
+
+
+def _equilibrium(raw: dict) -> bool:
+    return all(a.get("concession") == "equilibrium" for a in raw["actors"].values() if a.get("veto"))
+
+
+def _first_proposer(raw: dict) -> str:
+    veto = {name: a["capability"] for name, a in raw["actors"].items() if a.get("veto")}
+    return max(veto, key=veto.get)
 
 
 def mean_value(raw: dict, protocol: dict, name: str, capability: float) -> float:
