@@ -5,10 +5,11 @@ Kept apart from :mod:`negsim.experiments.pages.page` so the page writer reads as
 
 from __future__ import annotations
 
-__all__ = ["PRINT_HEIGHT", "PRINT_WIDTH", "SCRIPT", "STYLE"]
+__all__ = ["PRINT_HEIGHT", "PRINT_LAYOUT", "PRINT_WIDTH", "SCRIPT", "STYLE"]
 
-#: A4 less 12 mm margins, in CSS pixels (96 per inch): every chart is laid out this wide when printed.
-PRINT_WIDTH, PRINT_HEIGHT = 700, 1000
+#: A4 less 12 mm margins, in CSS pixels (96 per inch). Printed, every chart is laid out PRINT_LAYOUT pixels wide
+#: (as on a small screen) and scaled down to the page's width, and further to its height where it is taller.
+PRINT_WIDTH, PRINT_HEIGHT, PRINT_LAYOUT = 700, 1000, 900
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1200px;
@@ -49,15 +50,15 @@ figure.chart { margin: .6rem 0 1.2rem; }
   figure.chart, .card, .run-box, tr, li { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   .term { border-bottom: none; } .term::after { display: none !important; }
-  figure.chart { width: PRINT_WIDTHpx; }
+  figure.chart { width: PRINT_LAYOUTpx; }
 }
-""".replace("PRINT_WIDTH", str(PRINT_WIDTH))
+""".replace("PRINT_LAYOUT", str(PRINT_LAYOUT))
 
 #: Projector mode (full width, larger type; remembered in the address as ``#projector``) and the print layout:
 #: before printing, every chart is laid out at the printed width (and scaled to fit a page's height).
 SCRIPT = """
 (function () {
-  const WIDTH = PRINT_WIDTH, HEIGHT = PRINT_HEIGHT;
+  const WIDTH = PRINT_WIDTH, HEIGHT = PRINT_HEIGHT, LAYOUT = PRINT_LAYOUT;
   const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot'));
   const button = document.getElementById('negsim-projector');
   function projector(on) {
@@ -74,9 +75,9 @@ SCRIPT = """
   function toPrint() {
     if (printing) return; printing = true;
     plots().forEach(div => {
-      Plotly.relayout(div, {width: WIDTH, autosize: false});
+      Plotly.relayout(div, {width: LAYOUT, autosize: false});
       const height = div._fullLayout ? div._fullLayout.height : 0;
-      div.closest('figure').style.zoom = height > HEIGHT ? String(HEIGHT / height) : '';
+      div.closest('figure').style.zoom = String(Math.min(WIDTH / LAYOUT, height > 0 ? HEIGHT / height : 1));
     });
   }
   function toScreen() {
@@ -92,4 +93,6 @@ SCRIPT = """
   media.addEventListener('change', event => (event.matches ? toPrint() : toScreen()));
   window.negsimPrintLayout = toPrint;
 })();
-""".replace("PRINT_WIDTH", str(PRINT_WIDTH)).replace("PRINT_HEIGHT", str(PRINT_HEIGHT))
+""".replace("PRINT_WIDTH", str(PRINT_WIDTH)).replace("PRINT_HEIGHT", str(PRINT_HEIGHT)).replace(
+    "PRINT_LAYOUT", str(PRINT_LAYOUT)
+)

@@ -6,9 +6,12 @@ turned into `` · `` and underscores into spaces, so no page ever shows a raw do
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 from negsim.sim.spec import ScenarioSpec
 
-__all__ = ["key_label", "setting_label", "value_label"]
+__all__ = ["esc", "key_label", "setting_label", "value_label", "wrap"]
 
 _ACTOR_FIELDS = {
     "capability": "capability", "reservation": "reservation value", "discount": "discount per round",
@@ -25,6 +28,25 @@ _TOP = {
     "scenario.escalation.value": "escalation's value",
     "experiment": "experiment", "+experiment": "experiment",
 }  # fmt: skip
+
+
+def esc(text: object) -> str:
+    """HTML-escape ``text`` (quotes included) for pages and Plotly strings (Plotly renders a subset of HTML).
+
+    >>> esc("<script>x</script>")
+    '&lt;script&gt;x&lt;/script&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Escape ``text`` and break it into lines of about ``width`` characters with ``<br>``.
+
+    >>> wrap("Russia a co-guarantor (2021 treaty framework)", 24)
+    'Russia a co-guarantor<br>(2021 treaty framework)'
+    """
+    lines = textwrap.wrap(str(text), width, break_on_hyphens=False)
+    return "<br>".join(esc(line) for line in lines or [""])
 
 
 def _plain(key: str) -> str:

@@ -7,8 +7,6 @@ subset of HTML in labels, titles and hover text.
 
 from __future__ import annotations
 
-import html
-import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.labels import esc, wrap
 from negsim.experiments.pages.page import OUTCOME_STYLE, OUTCOMES, actor_colours, legend_above
 from negsim.experiments.pages.provenance import Override, hydra_settings, parse_overrides, run_overrides
 from negsim.experiments.run.folder import RunFolder
@@ -31,6 +30,7 @@ __all__ = [
     "actor_ticks",
     "axis_refs",
     "end_labels",
+    "end_lines",
     "esc",
     "evidence_text",
     "issue_strips",
@@ -48,6 +48,7 @@ LAYOUT = {
     "legend": {"font": {"size": 15}, "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
 }
 _LANE, _GAP = 22, 72  # pixels per actor lane; between issue rows (ticks, end labels, next title)
+_END = 26  # characters per line of an end label: both ends fit side by side on a printed page
 #: Closed-form references from ``summary.json``: legend name, line dash and marker symbol.
 REFERENCES = {
     "nash_bargaining": ("Nash bargaining solution (veto parties)", "solid", "circle"),
@@ -63,25 +64,6 @@ REFERENCE_WORDS = {
     "compromise": "on each issue, the average of all parties' ideal points weighted by capability × salience",
     "weighted_median": "on each issue, the point no capability-weighted majority of the parties would pull away from",
 }  # fmt: skip
-
-
-def esc(text: object) -> str:
-    """HTML-escape ``text`` (quotes included) for pages and Plotly strings.
-
-    >>> esc("<script>x</script>")
-    '&lt;script&gt;x&lt;/script&gt;'
-    """
-    return html.escape(str(text), quote=True)
-
-
-def wrap(text: str, width: int = 28) -> str:
-    """Escape ``text`` and break it into lines of about ``width`` characters with ``<br>``.
-
-    >>> wrap("Russia a co-guarantor (2021 treaty framework)", 24)
-    'Russia a co-guarantor<br>(2021 treaty framework)'
-    """
-    lines = textwrap.wrap(str(text), width, break_on_hyphens=False)
-    return "<br>".join(esc(line) for line in lines or [""])
 
 
 def quote_text(text: str) -> str:
@@ -166,10 +148,17 @@ def _scale_axis(issue: IssueSpec) -> dict:
 def end_labels(issue: IssueSpec, x: str, y: str, shift: int = -20) -> list[dict]:
     """Annotations naming the issue's ends under axes ``x``/``y``, left- and right-aligned at the scale's ends."""
     return [
-        {"text": esc(text), "x": end, "y": 0, "xref": f"{x} domain", "yref": f"{y} domain", "xanchor": anchor,
-         "yanchor": "top", "yshift": shift, "showarrow": False, "font": {"size": 14, "color": "#333"}}
+        {"text": wrap(text, _END), "x": end, "y": 0, "xref": f"{x} domain", "yref": f"{y} domain", "xanchor": anchor,
+         "yanchor": "top", "yshift": shift, "showarrow": False, "font": {"size": 14, "color": "#333"},
+         "align": anchor}
         for end, anchor, text in ((0, "left", f"◀ {issue.low_label}"), (1, "right", f"{issue.high_label} ▶"))
     ]  # fmt: skip
+
+
+def end_lines(issues: tuple[IssueSpec, ...] | list[IssueSpec]) -> int:
+    """How many lines the longest end label of ``issues`` takes (see :func:`end_labels`)."""
+    return max((wrap(t, _END).count("<br>") + 1 for i in issues for t in (f"◀ {i.low_label}", f"{i.high_label} ▶")),
+               default=1)  # fmt: skip
 
 
 def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bottom: int = 50) -> go.Figure:
@@ -179,8 +168,9 @@ def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bo
     are the margins in pixels; the rows get a fixed height per lane, so the figure grows with the scenario.
     """
     issues, n = data.scenario.issues, len(data.scenario.actors)
-    plot = len(issues) * n * _LANE + (len(issues) - 1) * _GAP
-    spacing = _GAP / plot if len(issues) > 1 else 0.0
+    gap = _GAP + 18 * (end_lines(issues) - 1)
+    plot = len(issues) * n * _LANE + (len(issues) - 1) * gap
+    spacing = gap / plot if len(issues) > 1 else 0.0
     titles = [f"<b>{esc(i.label)}</b>" for i in issues]
     if side:
         specs = [[{}, {"rowspan": len(issues)}]] + [[{}, None] for _ in issues[1:]]
@@ -200,6 +190,7 @@ def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bo
         annotation.update(font={"size": 17}, yshift=2)
         if annotation.x < 0.6:  # an issue's title: over the left end of its scale
             annotation.update(x=left, xanchor="left")
+    bottom += 18 * (end_lines(issues) - 1)
     fig.update_layout(**LAYOUT, **axes, annotations=[*fig.layout.annotations, *labels], height=plot + top + bottom,
                       margin={"t": top, "b": bottom, "l": 10, "r": 10})  # fmt: skip
     return fig

@@ -23,6 +23,7 @@ from negsim.experiments.report.common import (
     actor_ticks,
     axis_refs,
     end_labels,
+    end_lines,
     esc,
 )
 from negsim.experiments.run.files import wilson_interval
@@ -49,9 +50,9 @@ def shares_figure(data: ReportData) -> go.Figure:
             hovertemplate=f"{outcome}: {count:,} of {n:,} runs<extra></extra>",
         )  # fmt: skip
         fig.add_scatter(x=[high + 0.015], y=[outcome], mode="text", textposition="middle right", showlegend=False,
-                        text=[f"<b>{share:.1%}</b> ({count:,} runs; 95% interval {low:.1%}–{high:.1%})"],
+                        text=[f"<b>{share:.1%}</b> ({count:,} runs)<br>95% interval {low:.1%}–{high:.1%}"],
                         hoverinfo="skip", cliponaxis=False)  # fmt: skip
-    fig.update_layout(**LAYOUT, height=330, title={"text": f"How the {n:,} runs ended", "x": 0},
+    fig.update_layout(**LAYOUT, height=360, title={"text": f"How the {n:,} runs ended", "x": 0},
                       margin={"l": 110, "r": 40, "t": 60, "b": 60})  # fmt: skip
     fig.update_xaxes(range=[0, 1.55], tickformat=".0%", title="share of runs (whiskers: 95% interval)",
                      tickvals=[0, 0.25, 0.5, 0.75, 1], **_TICKS)  # fmt: skip
@@ -138,7 +139,7 @@ def terms_figure(data: ReportData) -> go.Figure:
     if data.agreed.empty:
         title = "Agreed terms: no run ended in agreement"
     fig.update_layout(**LAYOUT, height=340 * rows + 150, title={"text": title, "x": 0},
-                      margin={"t": 160, "b": 60, "l": 70, "r": 20})  # fmt: skip
+                      margin={"t": 160, "b": 50 + 20 * end_lines(issues), "l": 70, "r": 20})  # fmt: skip
     fig.update_layout(legend={"y": 1 - 52 / fig.layout.height, "yref": "container", "yanchor": "top"},
                       title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 14}})  # fmt: skip
     return fig
@@ -170,7 +171,7 @@ def utility_figure(data: ReportData) -> go.Figure:
                     hovertemplate="reservation value %{x:.2f}: what no deal is worth to the party"
                     "<extra></extra>")  # fmt: skip
     title = ("Each party's realised utility over all runs<br><span style=\"font-size:15px\">box: middle half of the "
-             "runs; line in the box: median; dashed: mean; whiskers: 90% of the runs</span>")  # fmt: skip
+             "runs; line: median; dashed: mean; whiskers: 90% of them</span>")  # fmt: skip
     fig.update_layout(**LAYOUT, height=130 + 80 * len(actors), margin={"t": 120, "b": 70, "l": 10, "r": 20},
                       title={"text": title, "x": 0})
     fig.update_yaxes(actor_ticks(data))
