@@ -53,10 +53,11 @@ LAYOUT_CHECKS = """() => {
   });
   return found;
 }"""
-#: Every chart drawn: an SVG with at least one trace in each plot div (``count``: how many plots to expect).
+#: Every chart drawn: an SVG with at least one trace (or heatmap, or parallel axes) in each of ``count`` plots.
 DRAWN = """count => {
   const plots = document.querySelectorAll('.js-plotly-plot');
-  return plots.length === count && Array.from(plots).every(div => div.querySelector('.main-svg g.trace'));
+  return plots.length === count && Array.from(plots).every(div =>
+    div.querySelector('.main-svg g.trace, .main-svg g.hm, .main-svg .parcoords-control-view'));
 }"""
 #: Invisible links at the top and bottom of every chart, so the printed PDF says which page each edge is on.
 _EDGES = """() => document.querySelectorAll('figure.chart').forEach((figure, i) => {
