@@ -41,6 +41,10 @@ def varying_parameters(cells: pd.DataFrame, params: list[str]) -> tuple[list[str
 def sweep_figures(view: SweepView) -> dict[str, list]:
     """The charts for the sweep's shape: ``outcomes``, ``terms``, ``parties`` figures and ``notes``."""
     numeric, categorical = view.numeric, view.categorical
+    repeats = [k for k in ("seed",) if k in view.varying]  # a swept seed repeats a job: a series, never an axis
+    rest = [k for k in view.varying if k not in repeats]
+    if repeats and len(rest) == 1:
+        return profile_figures(view, rest[0], repeats) | {"notes": []}
     if not numeric and not categorical:
         jobs = view.cells.assign(job=view.cells["job"].astype(str))
         view = dataclasses.replace(view, cells=jobs, categorical=["job"])

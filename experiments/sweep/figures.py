@@ -10,11 +10,12 @@ from negsim.experiments.pages.page import CHART_LAYOUT
 from negsim.experiments.sweep.view import SweepView
 from negsim.sim.spec import IssueSpec
 
-__all__ = ["LAYOUT", "SERIES", "TICKS", "below_title", "esc", "hover", "scale_title", "setting_axis", "top", "wrap",
-           "x_values"]
+__all__ = ["LAYOUT", "SERIES", "TICKS", "below_title", "esc", "hover", "scale_title", "setting_axis", "tick_lines",
+           "top", "wrap", "x_values"]
 
 LAYOUT = CHART_LAYOUT
 TICKS = {"tickfont": {"size": 14}, "fixedrange": True}
+_TICK = 14  # characters per line of a named setting's tick label: six names fit side by side in half a page
 #: Series of one chart (combinations of the other settings): black and greys told apart by dash and symbol, so
 #: colour keeps meaning a party, and greys with patterns an outcome.
 SERIES = (
@@ -49,8 +50,17 @@ def setting_axis(view: SweepView, key: str) -> dict:
         pad = (high - low) or 1.0
         return {"tickvals": values, "ticktext": [view.value(v) for v in values], "type": "linear",
                 "range": [low - 0.06 * pad, high + 0.12 * pad], **TICKS}
-    return {"type": "category", "categoryorder": "array", "categoryarray": [view.value(v) for v in values],
-            "range": [-0.5, len(values) - 0.5], **TICKS}
+    names = [view.value(v) for v in values]
+    return {"type": "category", "categoryorder": "array", "categoryarray": names, "tickvals": names,
+            "ticktext": [wrap(name, _TICK) for name in names], "tickangle": 0, "range": [-0.5, len(values) - 0.5],
+            **TICKS}  # fmt: skip
+
+
+def tick_lines(view: SweepView, key: str) -> int:
+    """How many lines the tick labels of :func:`setting_axis` take (names wrap; numbers take one)."""
+    if key in view.numeric:
+        return 1
+    return max((wrap(view.value(v), _TICK).count("<br>") + 1 for v in view.ordered(key)), default=1)
 
 
 def x_values(view: SweepView, key: str, rows: pd.DataFrame) -> list:

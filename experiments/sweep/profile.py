@@ -23,6 +23,7 @@ from negsim.experiments.sweep.figures import (
     hover,
     scale_title,
     setting_axis,
+    tick_lines,
     top,
     wrap,
     x_values,
@@ -49,6 +50,14 @@ def _rows(parts: list) -> int:
     return math.ceil(len(parts) / 3) if len(parts) > 1 else 0
 
 
+def _spread_out(fig: go.Figure, view: SweepView, x: str) -> int:
+    """Set a named setting's points side by side rather than on top of each other; return the pixels its
+    wrapped tick labels take beyond one line (what the margins and the gaps between rows must add)."""
+    if x not in view.numeric:
+        fig.update_layout(scattermode="group", scattergap=0.5)
+    return 18 * (tick_lines(view, x) - 1)
+
+
 def _errors(rows: pd.DataFrame, column: str) -> dict:
     return {"type": "data", "symmetric": False, "array": (rows[f"{column}.high"] - rows[column]).fillna(0),
             "arrayminus": (rows[column] - rows[f"{column}.low"]).fillna(0), "thickness": 2, "width": 6}  # fmt: skip
@@ -65,7 +74,7 @@ def _outcomes(view: SweepView, x: str, parts: list) -> go.Figure:
             texts = [f"{outcome} {s:.1%} (95% interval {lo:.1%}–{hi:.1%})<br>{hover(view, r)}"
                      for s, lo, hi, (_, r) in zip(share, low, high, rows.iterrows(), strict=True)]  # fmt: skip
             error = {"type": "data", "symmetric": False, "array": high - share, "arrayminus": share - low,
-                     "thickness": 2, "width": 8, "color": "#E69F00" if outcome == "agreement" else "#1b1b1b"}
+                     "thickness": 2, "width": 8, "color": "#a0a0a0"}
             fig.add_bar(x=x_values(view, x, rows), y=share, name=outcome, marker=outcome_marker(outcome),
                         error_y=error if outcome == "agreement" else None, hovertext=texts, hoverinfo="text",
                         text=[f"{s:.0%}" if outcome == "agreement" else "" for s in share], textposition="inside",
@@ -82,12 +91,13 @@ def _outcomes(view: SweepView, x: str, parts: list) -> go.Figure:
                                      "arrayminus": rows["agreement_rate"] - rows["agreement_low"]},
                             hovertext=[hover(view, r) for _, r in rows.iterrows()], hoverinfo="text")  # fmt: skip
     title = "How the talks ended" if len(parts) == 1 else "Agreement rate (whiskers: 95% interval)"
-    fig.update_layout(**LAYOUT, height=460 + 30 * _rows(parts), title=top(title),
-                      margin={"t": 90 + 30 * _rows(parts), "b": 110})
+    extra = _spread_out(fig, view, x)
+    fig.update_layout(**LAYOUT, height=460 + 30 * _rows(parts) + extra, title=top(title),
+                      margin={"t": 90 + 30 * _rows(parts), "b": 110 + extra})
     legend_above(fig, 12)
     fig.update_xaxes(setting_axis(view, x))
     fig.update_yaxes(range=[0, 1.04], tickformat=".0%", title="share of runs", **TICKS)
-    below_title(fig, view.label(x))
+    below_title(fig, view.label(x), shift=-58 - extra)
     return fig
 
 
@@ -95,12 +105,15 @@ def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
     issues = view.issues
     cols = 2 if len(issues) > 1 else 1
     rows_n = math.ceil(len(issues) / cols)
+    lines = tick_lines(view, x) - 1
     fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[scale_title(i) for i in issues],
-                        vertical_spacing=min(0.3 / rows_n, 0.12), horizontal_spacing=0.1)  # fmt: skip
+                        vertical_spacing=min(0.3 / rows_n, 0.12) * (1 + 0.25 * lines), horizontal_spacing=0.1)
     counts = view.cells["agreements"] if "agreements" in view.cells else view.cells["replications"]
     most, differ = max(int(counts.max()), 1), counts.nunique() > 1
-    valued = len(view.ordered(x)) <= 8 and len(parts) == 1  # few points of one series: each carries its value
-    labelled = differ or valued
+    # Few points of one series: each carries its value (and its count); with more, hover and marker size tell.
+    valued = len(view.ordered(x)) <= 8 and len(parts) == 1
+    counted = differ and len(view.ordered(x)) <= 12 and len(parts) == 1
+    labelled = counted or valued
     for j, ((label, rows), (colour, dash, symbol)) in enumerate(zip(parts, SERIES * 4, strict=False)):
         rows = rows.sort_values(x) if x in view.numeric else rows
         n = rows["agreements"] if "agreements" in rows else rows["replications"]
@@ -117,7 +130,7 @@ def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
                 marker={"symbol": symbol, "color": colour, "size": (7 + 11 * np.sqrt(n / most)).tolist()},
                 error_y=_errors(rows, column) if f"{column}.low" in rows else None, hovertext=texts,
                 hoverinfo="text", textposition="middle right",
-                text=[(f"{m:.2f}" if valued else "") + (f" (n {int(c):,})" if differ else "")
+                text=[(f"{m:.2f}" if valued else "") + (f" (n {int(c):,})" if counted else "")
                       for m, c in zip(rows[column], n, strict=True)],
                 textfont={"size": 14, "color": "#444"}, row=k // cols + 1, col=k % cols + 1, cliponaxis=False,
             )  # fmt: skip
@@ -127,13 +140,15 @@ def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
             fig.update_xaxes(setting_axis(view, x), row=k // cols + 1, col=k % cols + 1)
     for annotation in fig.layout.annotations:
         annotation.font = {"size": 15}
-    fig.update_layout(**LAYOUT, height=340 * rows_n + 200 + 30 * _rows(parts),
-                      margin={"t": 190 + 30 * _rows(parts), "b": 110},
+    extra = _spread_out(fig, view, x)
+    fig.update_layout(**LAYOUT, height=(340 + extra) * rows_n + 200 + 30 * _rows(parts),
+                      margin={"t": 190 + 30 * _rows(parts), "b": 110 + extra},
                       title=top("Agreed terms: mean over the agreements<br><span style=\"font-size:15px\">whiskers: "
                                 "95% interval" + ("; n: agreements behind the point (also the marker's size)"
+                                                  if counted else "; marker's size: agreements behind the point"
                                                   if differ else "") + "</span>"))  # fmt: skip
     legend_above(fig, 75)
-    below_title(fig, view.label(x))
+    below_title(fig, view.label(x), shift=-58 - extra)
     return fig
 
 
@@ -141,7 +156,7 @@ def _parties(view: SweepView, x: str, parts: list) -> go.Figure:
     cols = 1 if len(parts) == 1 else 2
     rows_n = math.ceil(len(parts) / cols)
     fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[wrap(label, 50) for label, _ in parts] if cols > 1
-                        else None, vertical_spacing=min(0.3 / rows_n, 0.14))  # fmt: skip
+                        else None, vertical_spacing=min(0.3 / rows_n, 0.14) * (1 + 0.25 * (tick_lines(view, x) - 1)))
     for j, (_, rows) in enumerate(parts):
         rows = rows.sort_values(x) if x in view.numeric else rows
         where = {"row": j // cols + 1, "col": j % cols + 1}
@@ -154,23 +169,27 @@ def _parties(view: SweepView, x: str, parts: list) -> go.Figure:
                      zip(rows[column], value, rows.get(f"reservation.{name}", value), rows.iterrows(), strict=True)]
             fig.add_scatter(x=x_values(view, x, rows), y=rows[column], name=esc(label), legendgroup=name,
                             showlegend=j == 0, mode="lines+markers" if x in view.numeric else "markers",
-                            line={"color": colour}, marker={"color": colour, "size": 11},
+                            offsetgroup=name, line={"color": colour}, marker={"color": colour, "size": 11},
                             error_y=_errors(rows, column) | {"color": colour} if f"{column}.low" in rows else None,
                             hovertext=texts, hoverinfo="text", **where)  # fmt: skip
             if f"reservation.{name}" in rows:
-                fig.add_scatter(x=x_values(view, x, rows), y=rows[f"reservation.{name}"], mode="lines+markers",
+                fig.add_scatter(x=x_values(view, x, rows), y=rows[f"reservation.{name}"],
+                                mode="lines+markers" if x in view.numeric else "markers",
                                 line={"color": colour, "dash": "dot", "width": 2}, marker={"symbol": "line-ew",
                                 "size": 22, "line": {"width": 3, "color": colour}}, showlegend=False, legendgroup=name,
+                                offsetgroup=name,
                                 hovertemplate=f"{esc(label)}: reservation value %{{y:.2f}} (what no deal is worth)"
                                 "<extra></extra>", **where)  # fmt: skip
         fig.update_xaxes(setting_axis(view, x), **where)
         fig.update_yaxes(title="utility" if where["col"] == 1 else None, **TICKS, **where)
-    fig.update_layout(**LAYOUT, height=max(420, 330 * rows_n + 170), margin={"t": 150 if cols > 1 else 120, "b": 110},
+    extra = _spread_out(fig, view, x)
+    fig.update_layout(**LAYOUT, height=max(420, (330 + extra) * rows_n + 170),
+                      margin={"t": 150 if cols > 1 else 120, "b": 110 + extra},
                       title={"text": "What each party gets<br><span style=\"font-size:15px\">mean realised utility "
-                             "(whiskers: 95% interval); dotted: what no deal is worth</span>", "x": 0, "y": 1,
+                             "(whiskers: 95% interval); dashes (—): what no deal is worth</span>", "x": 0, "y": 1,
                              "yref": "container", "yanchor": "top", "pad": {"t": 20}})  # fmt: skip
     legend_above(fig, 50 if cols > 1 else 10)
-    below_title(fig, view.label(x))
+    below_title(fig, view.label(x), shift=-58 - extra)
     return fig
 
 
@@ -187,13 +206,15 @@ def _rounds(view: SweepView, x: str, parts: list) -> go.Figure:
                         hovertext=[f"{r['rounds_agreed']:.2f} rounds to agreement<br>{hover(view, r)}"
                                    for _, r in rows.iterrows()], hoverinfo="text")  # fmt: skip
     deadline = view.scenario.deadline if view.scenario else None
-    fig.update_layout(**LAYOUT, height=400 + 30 * _rows(parts), margin={"t": 90 + 30 * _rows(parts), "b": 110},
+    extra = _spread_out(fig, view, x)
+    fig.update_layout(**LAYOUT, height=400 + 30 * _rows(parts) + extra,
+                      margin={"t": 90 + 30 * _rows(parts), "b": 110 + extra},
                       title=top("Rounds until agreement (mean over agreements; whiskers: 95% interval)"))
     legend_above(fig, 12)
     fig.update_xaxes(setting_axis(view, x))
     fig.update_yaxes(range=[0, (deadline or float(view.cells["rounds_agreed"].max()) or 1) * 1.05], title="rounds",
                      **TICKS)  # fmt: skip
-    below_title(fig, view.label(x))
+    below_title(fig, view.label(x), shift=-58 - extra)
     return fig
 
 

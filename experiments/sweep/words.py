@@ -13,9 +13,20 @@ __all__ = ["sweep_words"]
 _SAME = 0.002  # of a scale (or of 1 for shares): a spread this small counts as no change
 
 
+def _owners(view: SweepView) -> list[str] | None:
+    """Whose setting each swept key is, when they are the same setting of different parties (``Russia``...)."""
+    parts = [view.label(k).split(" · ", 1) for k in view.varying]
+    if len(parts) > 1 and all(len(p) == 2 for p in parts) and len({p[1] for p in parts}) == 1:
+        return [p[0] for p in parts]
+    return None
+
+
 def _at(view: SweepView, row: pd.Series) -> str:
-    """A job's varying settings as bare values, ``0.1; 0`` (the page says once which setting is which)."""
-    return "; ".join(view.value(row[k]) for k in view.varying) or f"job {row['job']}"
+    """A job's varying settings, ``0.1; 0`` (the page says once which is which), or ``Russia boulware; Ukraine
+    conceder`` when they are one setting of several parties."""
+    owners = _owners(view) or [""] * len(view.varying)
+    return "; ".join(f"{o} {view.value(row[k])}".strip() for o, k in zip(owners, view.varying, strict=True)) or (
+        f"job {row['job']}")  # fmt: skip
 
 
 def _spread(view: SweepView, column: str, fmt: str, span: float = 1.0, count: str | None = None) -> str | None:
@@ -45,6 +56,9 @@ def sweep_words(view: SweepView) -> list[str]:
     jobs, runs = len(cells), int(cells["replications"].sum())
     rate = _spread(view, "agreement_rate", ".0%")
     keys = "; ".join(view.label(k) for k in view.varying)
+    owners = _owners(view)
+    if owners:
+        keys = f"{view.label(view.varying[0]).split(' · ', 1)[1]} of {' and '.join(owners)}"
     where = f" In brackets after a value: the job's {keys}." if keys else ""
     lines.append(f"{jobs} jobs, {runs:,} runs in all.{where} Agreement: {rate}.")
     for outcome in OUTCOMES[1:]:

@@ -114,3 +114,21 @@ def test_plain_words_name_where_the_extremes_sit():
     assert ("territory (agreed terms, 0 = low, 1 = high): from 0.00 (0.1, over 640 agreements) to 0.30 (0.7, over "
             "28 agreements)") in words
     assert "above what no deal is worth to it in every job" in words
+
+
+def test_plain_words_say_whose_setting_is_whose():
+    ukraine = "scenario.actors.ukraine.concession"
+    cells = _cells({STYLE: ["boulware", "conceder"], ukraine: ["hardliner", "linear"]}, [900, 800, 700, 600])
+    words = " ".join(sweep_words(_view(cells, [], [STYLE, ukraine])))
+    assert "the job's concession style of russia and ukraine" in words
+    assert "Agreement: from 60% (russia conceder; ukraine linear) to 90% (russia boulware; ukraine hardliner)" in words
+
+
+def test_a_swept_seed_repeats_jobs_as_a_series_never_as_an_axis():
+    cells = _cells({"scenario": ["baseline", "coalition_deploys"], "seed": [0, 1]}, [1000, 1000, 500, 600])
+    figures = sweep_figures(_view(cells, ["seed"], ["scenario"]))
+    (outcomes, _rounds) = figures["outcomes"]
+    assert [list(t.x) for t in outcomes.data] == [["baseline", "coalition deploys"]] * 2
+    assert [t.name for t in outcomes.data] == ["seed = 0", "seed = 1"]
+    (terms,) = figures["terms"]
+    assert not any(any(t.text or []) for t in terms.data)  # no labels piled on each other
