@@ -9,7 +9,7 @@ import yaml
 
 from negsim.experiments.compare.charts import difference_figures, shares_figure, terms_figure, utility_figure
 from negsim.experiments.compare.stats import Comparison
-from negsim.experiments.compare.words import config_rows, display_label, pairing, run_commands, summary
+from negsim.experiments.compare.words import config_rows, display_label, glance, pairing, run_commands, summary
 from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.page import Section, write_page
 from negsim.experiments.run.files import write_atomic
@@ -75,14 +75,16 @@ def format_comparison(comparison: Comparison) -> str:
 
 def _runs_html(comparison: Comparison) -> str:
     """Each run: its label, scenario and question, protocol, size, pairing, and the command that reproduces it."""
-    rows = []
+    rows, seen = [], set()
     for k, (folder, label, command) in enumerate(zip(comparison.folders, comparison.labels, run_commands(comparison),
                                                      strict=True)):  # fmt: skip
         run, question = folder.run, str((folder.settings.get("scenario") or {}).get("question") or "")
         paired = "the reference" if k == 0 else pairing(comparison, k)
+        about = f"{run.scenario.title}" + (f" — {question}" if question else "")
+        shown = ": " + html.escape(about) if about not in seen else ""  # a scenario's title and question once
+        seen.add(about)
         rows.append(
-            f"<li><b>{html.escape(display_label(label))}</b>: {html.escape(run.scenario.title)}"
-            + (f" — {html.escape(question)}" if question else "")
+            f"<li><b>{html.escape(display_label(label))}</b>{shown}"
             + f"<br>protocol {html.escape(run.protocol.name.replace('_', ' '))}, seed {run.seed}, "
             f"{run.replications:,} replications; {html.escape(paired)}"
             f'<code class="command">{html.escape(command)}</code></li>'
@@ -134,6 +136,10 @@ def _sections(comparison: Comparison, glossary: Glossary) -> list[Section]:
     glossary.section()
     words = "".join(f"<h3>{html.escape(name)}</h3><ul>" + "".join(f"<li>{glossary.gloss(item)}</li>" for item in items)
                     + "</ul>" for name, items in summary(comparison, scenario))  # fmt: skip
+    if len(comparison.labels) > 3:  # many runs: one line each first, the sentences a click away
+        table = glance(comparison, scenario).to_html(index=False, border=0, escape=True)
+        words = (f'<p>Each run against {html.escape(display_label(comparison.labels[0]))}, at a glance:</p><div '
+                 f'class="wide">{table}</div><details><summary>Run by run, in sentences</summary>{words}</details>')
     reading = [
         f"The first run, {display_label(comparison.labels[0])}, is the reference: every other run is compared with "
         "it. A difference is called clear when its 95% interval excludes zero; the page mentions it only if it is "

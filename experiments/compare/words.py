@@ -11,7 +11,7 @@ from negsim.experiments.pages.provenance import hydra_settings, parse_overrides,
 from negsim.sim.draws import draw_layout
 from negsim.sim.spec import ScenarioSpec
 
-__all__ = ["MATERIAL", "config_rows", "display_label", "material", "pairing", "run_commands", "summary"]
+__all__ = ["MATERIAL", "config_rows", "display_label", "glance", "material", "pairing", "run_commands", "summary"]
 
 #: The smallest difference worth a sentence, per metric kind (shares: 1 point; terms: 1 % of the scale).
 MATERIAL = {"share": 0.01, "rounds": 0.1, "terms": 0.01, "utility": 0.005}
@@ -42,15 +42,20 @@ def material(metric: str, difference: float, span: float = 1.0) -> bool:
 
 def pairing(comparison: Comparison, k: int) -> str:
     """Whether run ``k`` was paired with the reference, and the rule as applied to it."""
-    names = ("seed", "replications", "number of actors", "number of issues")
-    own, ref = draw_layout(comparison.folders[k].run), draw_layout(comparison.folders[0].run)
-    if own == ref:
+    own = draw_layout(comparison.folders[k].run)
+    if not _mismatches(comparison, k):
         return (f"paired with the reference: the same seed ({own[0]}), {own[1]:,} replications, {own[2]} actors and "
-                f"{own[3]} issues, so replication i of both drew the same random numbers and the difference is "
-                "resampled in pairs")  # fmt: skip
-    why = [f"{name} ({a:,}; the reference's: {b:,})" for name, a, b in zip(names, own, ref, strict=True) if a != b]
+                f"{own[3]} issues, so replication i of both drew the same random numbers")  # fmt: skip
+    why = [f"{name} ({a:,}; the reference's: {b:,})" for name, a, b in _mismatches(comparison, k)]
     verb = "differs" if len(why) == 1 else "differ"
     return f"not paired with the reference, because its {' and '.join(why)} {verb}: the two are resampled apart"
+
+
+def _mismatches(comparison: Comparison, k: int) -> list[tuple[str, int, int]]:
+    """What keeps run ``k`` from pairing with the reference: ``(what, its value, the reference's)``."""
+    names = ("seed", "replications", "number of actors", "number of issues")
+    own, ref = draw_layout(comparison.folders[k].run), draw_layout(comparison.folders[0].run)
+    return [(name, a, b) for name, a, b in zip(names, own, ref, strict=True) if a != b]
 
 
 def run_commands(comparison: Comparison) -> list[str]:
@@ -111,6 +116,43 @@ def _metric_words(comparison: Comparison, row: pd.Series, scenario: ScenarioSpec
     return f"{label}'s realised utility: {row['estimate']:.3f} against {base:.3f} ({interval}{gap})"
 
 
+def _movers(big: list[pd.Series], scenario: ScenarioSpec) -> tuple[list[str], list[str]]:
+    """The parties clearly (and materially) better off, and those worse off."""
+    labels = {a.name: a.label for a in scenario.actors}
+    utilities = [r for r in big if r["metric"].startswith("utility.")]
+    better = [labels.get(r["metric"][8:], r["metric"][8:]) for r in utilities if r["difference"] > 0]
+    return better, [labels.get(r["metric"][8:], r["metric"][8:]) for r in utilities if r["difference"] < 0]
+
+
+def _big(comparison: Comparison, label: str, scenario: ScenarioSpec) -> tuple[pd.DataFrame, list[pd.Series]]:
+    """A run's clear differences from the reference, and those among them large enough to matter."""
+    spans = {i.name: i.span for i in scenario.issues}
+    rows = comparison.table[comparison.table["run"] == label]
+    clear = rows[rows["differs"]]
+    return clear, [r for _, r in clear.iterrows() if material(r["metric"], r["difference"],
+                                                              spans.get(r["metric"].split(".", 1)[-1], 1.0))]
+
+
+def glance(comparison: Comparison, scenario: ScenarioSpec) -> pd.DataFrame:
+    """One row per run against the reference: its agreement rate and difference, who is clearly better or worse
+    off, and whether it is paired (or why not)."""
+    rows = []
+    for k, label in enumerate(comparison.labels[1:], start=1):
+        _, big = _big(comparison, label, scenario)
+        rate = comparison.table[(comparison.table["run"] == label) & (comparison.table["metric"] == "share.agreement")]
+        r = rate.iloc[0]
+        better, worse = _movers(big, scenario)
+        why = "; ".join(f"{name} {a:,} against {b:,}" for name, a, b in _mismatches(comparison, k))
+        rows.append({
+            "run": display_label(label),
+            "agreement (difference, 95% interval)": f"{r['estimate']:.0%} ({r['difference'] * 100:+.1f} points, "
+                                                    f"{r['diff_low'] * 100:+.1f} to {r['diff_high'] * 100:+.1f})",
+            "clearly better off": ", ".join(better) or "none", "clearly worse off": ", ".join(worse) or "none",
+            "paired with the reference": f"no: {why}" if why else "yes",
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def _verdict(comparison: Comparison, big: list[pd.Series], scenario: ScenarioSpec) -> str:
     """Why the run's differences matter, in one sentence: deals more or less often, who gains and who loses."""
     parts = []
@@ -123,10 +165,8 @@ def _verdict(comparison: Comparison, big: list[pd.Series], scenario: ScenarioSpe
         parts.append(f"a deal is {abs(rate['difference']) * 100:.0f} points {more} likely{instead}")
     else:
         parts.append("deals come about as often as in the reference")
-    labels = {a.name: a.label for a in scenario.actors}
     utilities = [r for r in big if r["metric"].startswith("utility.")]
-    better = [labels.get(r["metric"][8:], r["metric"][8:]) for r in utilities if r["difference"] > 0]
-    worse = [labels.get(r["metric"][8:], r["metric"][8:]) for r in utilities if r["difference"] < 0]
+    better, worse = _movers(big, scenario)
     if better:
         parts.append(f"better off: {', '.join(better)}")
     if worse:
@@ -139,13 +179,9 @@ def _verdict(comparison: Comparison, big: list[pd.Series], scenario: ScenarioSpe
 def summary(comparison: Comparison, scenario: ScenarioSpec) -> list[tuple[str, list[str]]]:
     """For each run against the reference: a heading, then what changed, why it matters, the clear differences
     and whether it is paired."""
-    spans = {i.name: i.span for i in scenario.issues}
     found = []
     for k, label in enumerate(comparison.labels[1:], start=1):
-        rows = comparison.table[comparison.table["run"] == label]
-        clear = rows[rows["differs"]]
-        big = [r for _, r in clear.iterrows() if material(r["metric"], r["difference"],
-                                                          spans.get(r["metric"].split(".", 1)[-1], 1.0))]  # fmt: skip
+        clear, big = _big(comparison, label, scenario)
         items = [_changes(comparison, k, scenario), _verdict(comparison, big, scenario)]
         if big:
             items.append("Clear differences (their 95% interval excludes zero): "
