@@ -132,3 +132,16 @@ def test_a_swept_seed_repeats_jobs_as_a_series_never_as_an_axis():
     assert [t.name for t in outcomes.data] == ["seed = 0", "seed = 1"]
     (terms,) = figures["terms"]
     assert not any(any(t.text or []) for t in terms.data)  # no labels piled on each other
+
+
+def test_three_settings_show_the_agreements_behind_each_point_and_each_party_against_no_deal():
+    third = "scenario.actors.ukraine.reservation"
+    cells = _cells({PRESSURE: [0.1, 0.5], RED_LINE: [0.0, 0.2], third: [0.3, 0.5]}, [900, 100])
+    figures = sweep_figures(_view(cells, [PRESSURE, RED_LINE, third]))
+    (terms,) = figures["terms"]
+    jobs = [t for t in terms.data if t.mode == "markers"]
+    assert len(jobs) == 3 and all(len(set(t.marker.size)) == 2 for t in jobs)  # 900 and 100 agreements differ
+    assert all("over 100 agreements" in " ".join(t.hovertext) for t in jobs)
+    (parties,) = figures["parties"]
+    reserves = [t for t in parties.data if "reservation value" in (t.hovertemplate or "")]
+    assert len(reserves) == 2 * 3 and {t.y[0] for t in reserves} == {0.4, 0.2}
