@@ -6,17 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from mesa.agent import Agent
 from mesa.model import Model
 
 from negsim.agents.negotiator import TIE, Negotiator
 from negsim.agents.protocols import behaviour
-from negsim.sim.concession import demand_shares
-from negsim.sim.draws import RoundDraws, draw_optimism, draw_round, spawn_generators
+from negsim.sim.draws import RoundDraws, draw_optimism, draw_round, shock_cap, spawn_generators
 from negsim.sim.frontier import Frontier, utilities
 from negsim.sim.kernels import fj_step
 from negsim.sim.outcomes import Outcome, RoundLog, RunResult
+from negsim.sim.parameters import Parameters, parameters_for
 from negsim.sim.protocols import PROTOCOLS
 from negsim.sim.spec import RunSpec
+from negsim.sim.styles import TimeDependent
 from negsim.sim.zopa import holdouts
 
 __all__ = ["NegotiationModel", "NegotiationState", "simulate"]
@@ -50,18 +52,29 @@ class NegotiationState:
 class NegotiationModel(Model):
     """Rounds of concede → table → respond → conclude → influence, over ``R`` replications.
 
-    The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5).
+    The scenario is ``talks`` (``Model.scenario`` is Mesa's own, from Mesa 3.5). Every scenario number is
+    read from ``parameters`` (:mod:`negsim.sim.parameters`): arrays with one row per replication, or a
+    single row that broadcasts when the value is the same in every replication.
     """
 
-    def __init__(self, run: RunSpec) -> None:
-        mesa_rng, self.noise_rng = spawn_generators(run.seed)
+    def __init__(self, run: RunSpec, parameters: Parameters | None = None, common_noise: int | None = None) -> None:
+        mesa_rng, self.streams = spawn_generators(run.seed)
         super().__init__(rng=mesa_rng)
         self.talks, self.protocol, self.replications = run.scenario, run.protocol, run.replications
         self.recorded = min(run.record, run.replications)
-        self._read_scenario()
-        self.perceived = np.minimum(self.reservation + draw_optimism(self.noise_rng, scenario=self.talks,
-                                                                     replications=run.replications), 1.0)  # fmt: skip
-        R, (n, m) = run.replications, self.ideal.shape
+        self.parameters = parameters_for(run) if parameters is None else parameters
+        self._read_parameters()
+        R, (n, m) = run.replications, self.ideal.shape[1:]
+        self.cap = shock_cap(self.talks)
+        # With common noise, replication r plays noise row r % common_noise: every parameter draw of a design
+        # meets the same chance events, so differences between draws are the parameters' alone.
+        self.noise_rows = None if common_noise is None else np.arange(R) % common_noise
+        self.noise_size = R if common_noise is None else common_noise
+        optimism = draw_optimism(self.streams, replications=self.noise_size, actors=n)
+        if self.noise_rows is not None:
+            optimism = optimism[self.noise_rows]
+        self.perceived = np.minimum(self.reservation + self.noise[:, :1] * optimism, 1.0)
+        self.veto_perceived = self.perceived[:, self.veto]
         ceiling = np.maximum(np.ones((R, n)), self.perceived)
         self.state = NegotiationState(
             round=0, positions=np.broadcast_to(self.ideal, (R, n, m)).copy(), ceiling=ceiling,
@@ -71,47 +84,87 @@ class NegotiationModel(Model):
         )  # fmt: skip
         self.negotiators = [Negotiator(self, index=i, spec=actor) for i, actor in enumerate(self.talks.actors)]
         self.mediator = None
-        self.frontier = self._frontier()
+        self.frontier, self.group = self._frontier()
         self.tables_offers = PROTOCOLS[self.protocol.name].tables_offers
-        if self.tables_offers and (
-            self.frontier.empty or self.frontier.slack(self.reservation[None, self.veto])[0] < -TIE
-        ):
-            self.state.outcome[:] = Outcome.BREAKDOWN  # no package is worth no deal to every veto party: no talks
+        if self.tables_offers:  # no package is worth no deal to every veto party: no talks
+            self.state.outcome[np.broadcast_to(self._no_zone(), (R,))] = Outcome.BREAKDOWN
         self.behaviour = behaviour(self)
-        self.shares = demand_shares(self.talks, speed=1.0 + self.protocol.pressure)
+        self.speed = 1.0 + self.protocol.pressure
         self.log: list[RoundLog] = []
         self.running = bool(self.state.active.any())
 
-    def _read_scenario(self) -> None:
-        """The scenario's numbers as arrays: issues ``(m,)``, actors ``(n,)`` and ``(n, m)``."""
-        scenario = self.talks
-        actors, issues = scenario.actors, scenario.issues
-        self.span = np.array([issue.span for issue in issues])
-        self.issue_low = np.array([issue.low for issue in issues])
-        self.issue_high = np.array([issue.high for issue in issues])
-        self.ideal = np.array([actor.ideal for actor in actors])
-        self.scaled_salience = np.array([actor.salience for actor in actors]) / self.span
-        self.red_low = np.array([actor.red_low for actor in actors])
-        self.red_high = np.array([actor.red_high for actor in actors])
-        self.discount = np.array([actor.discount for actor in actors])
-        self.reservation = np.array([actor.reservation for actor in actors])
-        self.veto = np.array([actor.veto for actor in actors])
-        self.capability = np.array([actor.capability for actor in actors])
+    def _read_parameters(self) -> None:
+        """The scenario's numbers as arrays: issues ``(m,)``; per row, actors ``(P, n)`` and ``(P, n, m)``."""
+        scenario, at = self.talks, self.parameters.per_replication
+        self.span = np.array([issue.span for issue in scenario.issues])
+        self.issue_low = np.array([issue.low for issue in scenario.issues])
+        self.issue_high = np.array([issue.high for issue in scenario.issues])
+        self.veto = np.array([actor.veto for actor in scenario.actors])
+        self.ideal, self.scaled_salience = at("ideal"), at("salience") / self.span
+        self.veto_ideal, self.veto_scaled = self.ideal[:, self.veto], self.scaled_salience[:, self.veto]
+        self.red_low, self.red_high = at("red_low"), at("red_high")
+        self.discount, self.reservation, self.capability = at("discount"), at("reservation"), at("capability")
+        self.exponent = at("exponent")
+        self.strength = self.veto.sum() * self.capability
+        self.escalation, self.noise = at("escalation"), at("noise")
+        bounds = at("linkage")
         self.linkages = [
-            (scenario.actor_index(l.actor), scenario.issue_index(l.issue), l.low, l.high,
-             scenario.issue_index(l.when_issue), l.when_low, l.when_high)
-            for l in scenario.linkages
+            (scenario.actor_index(l.actor), scenario.issue_index(l.issue), bounds[:, j, 0], bounds[:, j, 1],
+             scenario.issue_index(l.when_issue), bounds[:, j, 2], bounds[:, j, 3])
+            for j, l in enumerate(scenario.linkages)
         ]  # fmt: skip
-        susceptibility = 1.0 - np.array([actor.stubbornness for actor in actors])
-        self.pull = susceptibility[:, None] * scenario.influence_matrix()
-        self.anchor = (1.0 - susceptibility)[:, None] * self.ideal
+        incoming = at("incoming")
+        weights = incoming + np.eye(len(self.veto)) * (1.0 - incoming.sum(axis=2))[:, :, None]
+        stubbornness = at("stubbornness")
+        self.pull = (1.0 - stubbornness)[:, :, None] * weights
+        self.anchor = stubbornness[:, :, None] * self.ideal
 
-    def _frontier(self) -> Frontier:
-        """What the veto parties can reach together (their red lines and linkages)."""
-        veto = self.veto
-        links = [link[1:] for link in self.linkages if veto[link[0]]]
-        low, high = self.red_low[veto].max(axis=0), self.red_high[veto].min(axis=0)
-        return Frontier(self.ideal[veto], self.scaled_salience[veto], low, high, links)
+    @staticmethod
+    def at(array: np.ndarray, rows) -> np.ndarray:
+        """The rows ``rows`` of a per-replication array (a single-row array is the same for all)."""
+        return array if array.shape[0] == 1 else array[rows]
+
+    def groups(self, rows) -> np.ndarray | None:
+        """The frontier geometry of replications ``rows`` (``None``: there is only one)."""
+        return None if self.group is None else self.group[rows]
+
+    def _frontier(self) -> tuple[Frontier, np.ndarray | None]:
+        """What the veto parties can reach together (their red lines and linkages), one geometry per distinct draw.
+
+        Returns the frontier and each replication's geometry (``None`` when all share one).
+        """
+        veto, arrays, scenario = self.veto, self.parameters.arrays, self.talks
+        self.draw_group = None  # each parameter draw's geometry, when the draws have several
+        kept = [j for j, l in enumerate(scenario.linkages) if veto[scenario.actor_index(l.actor)]]
+        parts = [arrays["ideal"][:, veto], arrays["salience"][:, veto] / self.span,
+                 arrays["red_low"][:, veto].max(axis=1), arrays["red_high"][:, veto].min(axis=1),
+                 arrays["linkage"][:, kept]]  # fmt: skip
+        D = max(part.shape[0] for part in parts)
+        ideal, scaled, low, high, bounds = (np.broadcast_to(p, (D, *p.shape[1:])) for p in parts)
+        links = [(self.talks.issue_index(scenario.linkages[j].issue), bounds[:, i, 0], bounds[:, i, 1],
+                  self.talks.issue_index(scenario.linkages[j].when_issue), bounds[:, i, 2], bounds[:, i, 3])
+                 for i, j in enumerate(kept)]  # fmt: skip
+        if D == 1:
+            return Frontier(ideal[0], scaled[0], low[0], high[0], [(*l[:1], l[1][0], l[2][0], l[3], l[4][0], l[5][0])
+                                                                  for l in links]), None  # fmt: skip
+        flat = np.concatenate([p.reshape(D, -1) for p in (ideal, scaled, low, high, bounds)], axis=1)
+        _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
+        links = [(l[0], l[1][first], l[2][first], l[3], l[4][first], l[5][first]) for l in links]
+        frontier = Frontier(ideal[first], scaled[first], low[first], high[first], links)
+        if len(first) == 1:
+            return frontier, None
+        self.draw_group = inverse.ravel()
+        return frontier, self.draw_group[self.parameters.draw]
+
+    def _no_zone(self) -> np.ndarray:
+        """``(R,)`` or ``(1,)``: where no package is worth what no deal is to every veto party (worked out per draw)."""
+        if self.frontier.empty:
+            return np.ones(1, bool)
+        floor, group = self.parameters.arrays["reservation"][:, self.veto], self.draw_group
+        if group is not None and len(floor) == 1:
+            floor = np.broadcast_to(floor, (len(group), floor.shape[1]))
+        empty = self.frontier.slack(floor, group) < -TIE
+        return empty if len(empty) == 1 else empty[self.parameters.draw]
 
     def concede(self) -> None:
         """Every veto party lowers its demand for this round (in equilibrium: to its subgame-perfect threshold)."""
@@ -123,7 +176,15 @@ class NegotiationModel(Model):
             return
         for agent in self.negotiators:
             if agent.spec.veto:
-                agent.concede(self.shares[state.round, agent.index])
+                agent.concede(self.share(agent))
+
+    def share(self, agent: Negotiator) -> np.ndarray:
+        """``(P,)`` the share of its room ``agent`` still demands at the end of this round."""
+        i, style = agent.index, agent.spec.concession
+        if isinstance(style, TimeDependent):
+            style = TimeDependent(self.exponent[:, i])  # its exponent as drawn (the scenario's, if fixed)
+        return style.share(self.state.round, deadline=self.talks.deadline, strength=self.strength[:, i],
+                           discount=self.discount[:, i], speed=self.speed)  # fmt: skip
 
     def respond(self, package: np.ndarray) -> np.ndarray:
         """Every actor's answer ``(R, n)`` to the package on the table (no package: nobody accepts)."""
@@ -140,20 +201,43 @@ class NegotiationModel(Model):
 
         Replications that have ended keep their last positions.
         """
-        state = self.state
+        state, at = self.state, self.at
         active = state.active
-        rows = slice(None) if active.all() else np.flatnonzero(active)
-        moved = fj_step(state.positions[rows], self.pull, self.anchor)
-        if draws.hit is not None:  # the shocks of the replications still talking, in row-major order
-            sizes = draws.sizes if isinstance(rows, slice) else draws.sizes[(active[:, None] & draws.hit)[draws.hit]]
-            moved[draws.hit[rows]] += sizes * self.span
-        np.clip(moved, self.red_low, self.red_high, out=moved)
-        state.positions[rows] = moved
+        # Step the replications still talking; with per-replication values and most still talking, stepping
+        # them all and keeping the ended ones' positions is cheaper than gathering their values.
+        whole = active.all() or (self.pull.shape[0] > 1 and active.mean() > 0.5)
+        rows = slice(None) if whole else np.flatnonzero(active)
+        moved = fj_step(state.positions[rows], at(self.pull, rows), at(self.anchor, rows))
+        hits = draws.hits(self.noise[:, 1], self.noise[:, 2])
+        if hits is not None:
+            hit_rows, actors, jolt = hits
+            if not isinstance(rows, slice):  # only the replications still talking move
+                place = np.full(self.replications, -1)
+                place[rows] = np.arange(len(rows))
+                keep = place[hit_rows] >= 0
+                hit_rows, actors, jolt = place[hit_rows[keep]], actors[keep], jolt[keep]
+            moved[hit_rows, actors] += jolt * self.span
+        np.clip(moved, at(self.red_low, rows), at(self.red_high, rows), out=moved)
+        ended = None if active.all() or not whole else ~active
+        if ended is not None:
+            moved[ended] = state.positions[ended]
+        if whole:
+            state.positions = moved
+        else:
+            state.positions[rows] = moved
         veto = self.veto
-        said = 1.0 - np.einsum("rnm,nm->rn", np.abs(moved[:, veto] - self.ideal[veto]), self.scaled_salience[veto])
-        ceiling = state.ceiling[rows]
-        ceiling[:, veto] = np.maximum(np.minimum(ceiling[:, veto], said), self.perceived[rows][:, veto])
-        state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
+        ideal, scaled = at(self.veto_ideal, rows), at(self.veto_scaled, rows)
+        if len(ideal) == 1:
+            said = 1.0 - np.einsum("rnm,nm->rn", np.abs(moved[:, veto] - ideal), scaled[0])
+        else:
+            said = 1.0 - np.einsum("rnm,rnm->rn", np.abs(moved[:, veto] - ideal), scaled)
+        ceiling = state.ceiling[rows] if not whole else state.ceiling
+        worth = np.maximum(np.minimum(ceiling[:, veto], said), self.veto_perceived[rows])
+        if ended is not None:
+            worth[ended] = ceiling[ended][:, veto]
+        ceiling[:, veto] = worth
+        if not whole:
+            state.ceiling[rows] = ceiling  # what each veto party's stated position is worth to it
 
     def conclude(self, package: np.ndarray, accepted: np.ndarray, draws: RoundDraws) -> None:
         """Settle agreements, escalations and, at the deadline, stalemates."""
@@ -161,19 +245,23 @@ class NegotiationModel(Model):
         if self.tables_offers:
             self._end(np.all(accepted[:, self.veto], axis=1), Outcome.AGREEMENT, terms=package)
         escalation = self.talks.escalation
-        if escalation is not None and t >= escalation.after_round and self._escalation_crosses():
-            self._end(draws.escalate < escalation.p_per_round, Outcome.ESCALATION)
+        if escalation is not None and t >= escalation.after_round:
+            fires = self._escalation_crosses() & (draws.escalate < self.escalation[:, 1])
+            self._end(np.broadcast_to(fires, (self.replications,)), Outcome.ESCALATION)
         if t + 1 >= self.talks.deadline:
             stalled = self._end(np.ones(self.replications, bool), Outcome.STALEMATE)
             if self.tables_offers and stalled.any():
-                held = holdouts(self.frontier, state.demand[stalled][:, self.veto])
-                state.holdout[np.ix_(stalled, self.veto)] = held
+                rows = np.flatnonzero(stalled)
+                held = holdouts(self.frontier, state.demand[rows][:, self.veto], self.groups(rows))
+                state.holdout[np.ix_(rows, np.flatnonzero(self.veto))] = held
 
-    def _escalation_crosses(self) -> bool:
+    def _escalation_crosses(self) -> np.ndarray:
+        """``(P,)`` whether the move crosses another veto party's red line, per row."""
         spec = self.talks.escalation
         k, mover = self.talks.issue_index(spec.issue), self.talks.actor_index(spec.actor)
         others = self.veto & (np.arange(len(self.veto)) != mover)
-        return bool(np.any(others & ((spec.value < self.red_low[:, k]) | (spec.value > self.red_high[:, k]))))
+        value = self.escalation[:, :1]
+        return np.any(others & ((value < self.red_low[:, :, k]) | (value > self.red_high[:, :, k])), axis=1)
 
     def _end(self, where: np.ndarray, outcome: Outcome, terms: np.ndarray | None = None) -> np.ndarray:
         where = where & self.state.active
@@ -185,7 +273,10 @@ class NegotiationModel(Model):
 
     def step(self) -> None:
         """One round for every replication still negotiating."""
-        draws = draw_round(self.noise_rng, scenario=self.talks, protocol=self.protocol, replications=self.replications)
+        draws = draw_round(self.streams, replications=self.noise_size, actors=len(self.veto), issues=len(self.span),
+                           cap=self.cap)  # fmt: skip
+        if self.noise_rows is not None:
+            draws = draws.rows(self.noise_rows)
         k = self.recorded
         opened, was_active = self.state.positions[:k].copy(), self.state.active[:k].copy()
         self.concede()
@@ -214,7 +305,9 @@ class NegotiationModel(Model):
             return tuple(self.log)
         proposers = np.concatenate([e.proposer[rows] for e, rows in zip(self.log, missing, strict=True)])
         demands = np.concatenate([e.demand[rows][:, self.veto] for e, rows in zip(self.log, missing, strict=True)])
-        tabled = iter(np.split(offers(proposers, demands), np.cumsum([len(rows) for rows in missing])[:-1]))
+        where = np.concatenate(missing)
+        made = offers(proposers, demands, where)
+        tabled = iter(np.split(made, np.cumsum([len(rows) for rows in missing])[:-1]))
         done = []
         for entry, rows in zip(self.log, missing, strict=True):
             packages = next(tabled)
@@ -222,7 +315,7 @@ class NegotiationModel(Model):
                 package, accepted = entry.package.copy(), entry.accepted.copy()
                 package[rows] = packages
                 for agent in self.negotiators:
-                    accepted[rows, agent.index] = agent.judge(packages, entry.demand[rows, agent.index])
+                    accepted[rows, agent.index] = agent.judge(packages, entry.demand[rows, agent.index], rows)
                 entry = RoundLog(round=entry.round, positions=entry.positions, demand=entry.demand, package=package,
                                  proposer=entry.proposer, accepted=accepted, outcome=entry.outcome)  # fmt: skip
             done.append(entry)
@@ -232,26 +325,50 @@ class NegotiationModel(Model):
         """Per-replication outcomes, what the terms are worth to each actor and realised utilities."""
         state = self.state
         agreed = state.outcome == Outcome.AGREEMENT
-        value = np.full(state.terms.shape[:1] + self.reservation.shape, np.nan)
-        value[agreed] = utilities(state.terms[agreed], self.ideal, self.scaled_salience)
+        value = np.full((self.replications, len(self.veto)), np.nan)
+        rows = np.flatnonzero(agreed)
+        value[rows] = utilities(state.terms[rows], self.at(self.ideal, rows), self.at(self.scaled_salience, rows))
         delay = np.maximum(state.rounds - 1, 0)[:, None]
-        realised = np.where(agreed[:, None], self.reservation + self.discount**delay * (value - self.reservation),
-                            self.reservation[None, :])  # fmt: skip
+        reservation = np.broadcast_to(self.reservation, value.shape)
+        realised = np.where(agreed[:, None], reservation + self.discount**delay * (value - reservation), reservation)
         return RunResult(outcome=state.outcome.copy(), rounds=state.rounds.copy(), terms=state.terms.copy(),
                          value=value, utility=realised, holdout=state.holdout.copy(),
-                         final_positions=state.positions.copy(), log=self._complete_log())  # fmt: skip
+                         final_positions=state.positions.copy(), log=self._complete_log(),
+                         **({"draw": self.parameters.draw, "parameters": self.parameters.values}
+                            if self.talks.uncertain else {}))  # fmt: skip
 
 
-def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None) -> RunResult:
+def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None,
+             parameters: Parameters | None = None, common_noise: int | None = None) -> RunResult:  # fmt: skip
     """Run every replication of ``run`` to its end and return the results.
 
     Args:
         run: the frozen run specification; its seed fixes every draw.
         progress: called as ``progress(round, deadline)`` after each round.
+        parameters: the scenario's values per replication (default: drawn from the run's seed, see
+            :func:`negsim.sim.parameters.parameters_for`); a design passes its own.
+        common_noise: give replication ``r`` the noise of replication ``r % common_noise`` (a design's
+            common random numbers); default: every replication its own.
     """
-    model = NegotiationModel(run)
-    while model.running:
-        model.step()
-        if progress is not None:
-            progress(model.state.round, run.scenario.deadline)
-    return model.result()
+    model = NegotiationModel(run, parameters, common_noise)
+    try:
+        while model.running:
+            model.step()
+            if progress is not None:
+                progress(model.state.round, run.scenario.deadline)
+        return model.result()
+    finally:
+        release(model)
+
+
+def release(model: Model) -> None:
+    """Let ``model`` be freed once its caller drops it.
+
+    Mesa before 3.4 keeps every model it has seen alive in ``Agent._ids``, a class-level id counter keyed by
+    model (mesa issue 3179), so a process that runs many models (a sweep's jobs, a design's batches) would
+    keep every one's arrays: several GB for a sensitivity analysis. Dropping the model's entry after its
+    run fixes that; newer Mesa has no such counter.
+    """
+    ids = getattr(Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)

@@ -31,19 +31,24 @@ class Negotiator(Agent):
         super().__init__(model)
         self.index = index
         self.spec = spec
-        self.ideal = np.asarray(spec.ideal)
-        self.scaled_salience = np.asarray(spec.salience) / model.span
-        self.red_low = np.asarray(spec.red_low)
-        self.red_high = np.asarray(spec.red_high)
-        self.bounded = np.flatnonzero((self.red_low > model.issue_low) | (self.red_high < model.issue_high))
+        i = index
+        low, high = model.red_low[:, i], model.red_high[:, i]
+        self.bounded = np.flatnonzero(np.any((low > model.issue_low) | (high < model.issue_high), axis=0))
         self.linkages = [link for link in model.linkages if link[0] == index]
         self.perceived = model.perceived[:, index]  # what it believes no deal is worth, per replication
 
-    def value(self, package: np.ndarray) -> np.ndarray:
-        """Utility ``(R,)`` of packages ``(R, m)``, measured from its own ideal: what it wants, not what it says."""
-        return 1.0 - np.abs(package - self.ideal) @ self.scaled_salience
+    def _at(self, array: np.ndarray, rows) -> np.ndarray:
+        """Its own column of a per-replication model array, for replications ``rows``."""
+        return self.model.at(array, rows)[:, self.index]
 
-    def concede(self, share: float) -> None:
+    def value(self, package: np.ndarray, rows) -> np.ndarray:
+        """Utility ``(r,)`` of packages ``(r, m)`` in replications ``rows``, measured from its own ideal: what it
+        wants, not what it says."""
+        model = self.model
+        gap = np.abs(package - self._at(model.ideal, rows)) * self._at(model.scaled_salience, rows)
+        return 1.0 - gap.sum(axis=1)
+
+    def concede(self, share: np.ndarray) -> None:
         """Lower its demand to its reservation plus ``share`` of its room; a concession is never taken back."""
         state = self.model.state
         room = state.ceiling[:, self.index] - self.perceived
@@ -53,24 +58,29 @@ class Negotiator(Agent):
         """Accept packages ``(r, m)`` tabled in replications ``rows``: a veto party when the package meets its
         demand, is worth at least no deal and breaks none of its red lines or linkages; a party without a
         veto when it beats no deal."""
-        return self.judge(package, self.model.state.demand[rows, self.index])
+        return self.judge(package, self.model.state.demand[rows, self.index], rows)
 
-    def judge(self, package: np.ndarray, demand: np.ndarray) -> np.ndarray:
-        """The answer to packages ``(r, m)`` given its demands ``(r,)`` (ignored without a veto)."""
-        value = self.value(package)
+    def judge(self, package: np.ndarray, demand: np.ndarray, rows) -> np.ndarray:
+        """The answer to packages ``(r, m)`` in replications ``rows`` given its demands ``(r,)`` (ignored without
+        a veto)."""
+        value = self.value(package, rows)
+        reservation = self._at(self.model.reservation, rows)
         if not self.spec.veto:
-            return value >= self.spec.reservation - TIE
-        return (value >= demand - TIE) & (value >= self.spec.reservation - TIE) & self.tolerates(package)
+            return value >= reservation - TIE
+        return (value >= demand - TIE) & (value >= reservation - TIE) & self.tolerates(package, rows)
 
-    def tolerates(self, package: np.ndarray) -> np.ndarray:
-        """Whether packages ``(R, m)`` respect its red lines and linkages."""
+    def tolerates(self, package: np.ndarray, rows) -> np.ndarray:
+        """Whether packages ``(r, m)`` in replications ``rows`` respect its red lines and linkages."""
+        model, at = self.model, self.model.at
         ok = np.ones(len(package), bool)
         for k in self.bounded:
-            slack = TIE * self.model.span[k]
-            ok &= (package[:, k] >= self.red_low[k] - slack) & (package[:, k] <= self.red_high[k] + slack)
+            slack = TIE * model.span[k]
+            low, high = at(model.red_low, rows)[:, self.index, k], at(model.red_high, rows)[:, self.index, k]
+            ok &= (package[:, k] >= low - slack) & (package[:, k] <= high + slack)
         for _, issue, low, high, when, when_low, when_high in self.linkages:
-            slack = TIE * self.model.span[issue]
-            ok &= linkage_holds(package, issue, low - slack, high + slack, when, when_low, when_high)
+            slack = TIE * model.span[issue]
+            ok &= linkage_holds(package, issue, at(low, rows) - slack, at(high, rows) + slack, when,
+                                at(when_low, rows), at(when_high, rows))  # fmt: skip
         return ok
 
 
@@ -85,8 +95,9 @@ class Mediator(Agent):
     def __init__(self, model: NegotiationModel, *, weights: str) -> None:
         super().__init__(model)
         veto = model.veto
-        weight = model.capability[veto] if weights == "capability" else np.ones(int(veto.sum()))
-        self.weight = weight / weight.sum() if weight.sum() > 0 else np.full(len(weight), 1.0 / len(weight))
+        weight = model.capability[:, veto] if weights == "capability" else np.ones((1, int(veto.sum())))
+        total = weight.sum(axis=1, keepdims=True)
+        self.weight = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 1.0 / weight.shape[1])
         self.text = self._draft()
 
     def _draft(self) -> np.ndarray:
@@ -97,9 +108,9 @@ class Mediator(Agent):
             return text
         floor = model.perceived[:, model.veto]
         direction = np.broadcast_to(self.weight, floor.shape)
-        reach, box = model.frontier.best_box(floor, direction)
-        fits = reach >= -TIE
-        if fits.any():
+        reach, box = model.frontier.best_box(floor, direction, model.group)
+        fits = np.flatnonzero(reach >= -TIE)
+        if len(fits):
             point = floor[fits] + np.maximum(reach[fits], 0.0)[:, None] * direction[fits]
-            text[fits] = model.frontier.settle(point, box[fits])
+            text[fits] = model.frontier.settle(point, box[fits], model.groups(fits))
         return text

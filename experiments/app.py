@@ -29,7 +29,7 @@ from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
 from negsim.experiments.sweep.state import job_progress, sweep_name
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "sensitivity_cli"]
 
 OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
 
@@ -41,6 +41,9 @@ def main(cfg: DictConfig) -> None:
     run = checked_run(resolved)
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
+    if resolved.get("analysis") is not None:
+        _analysis(run, resolved, hydra_cfg, folder)
+        return
     settings = resolved_settings(resolved, hydra_cfg)
     print_ = fingerprint(resolved)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
@@ -63,6 +66,38 @@ def main(cfg: DictConfig) -> None:
     )  # fmt: skip
     print(f"{job}: {status}", flush=True)
     print(job_progress(folder.parent), file=sys.stderr, flush=True)
+
+
+def _analysis(run, resolved: dict, hydra_cfg, folder: Path) -> None:
+    """``+analysis=sensitivity``: a Sobol' analysis over the run's uncertain values instead of one run."""
+    from negsim.experiments.run.checks import config_file_for
+    from negsim.experiments.sensitivity.job import checked_settings, format_sensitivity, run_sensitivity
+    from negsim.sim.errors import ConfigError
+
+    def fail(message: str) -> None:
+        print(f"negsim: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+    if resolved["analysis"] != "sensitivity":
+        fail(f"analysis: unknown value {resolved['analysis']!r}; allowed: sensitivity (+analysis=sensitivity)")
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        fail("analysis: a sensitivity analysis runs its own design; allowed: no -m (run it once per scenario)")
+    try:
+        settings = checked_settings(resolved.get("sensitivity"))
+    except ConfigError as error:
+        fail(error.in_file(config_file_for(error.key, hydra_cfg)))
+    try:
+        result = run_sensitivity(run, settings, folder, resolved_settings(resolved, hydra_cfg),
+                                 show_progress=bool(resolved.get("progress")))  # fmt: skip
+    except ValueError as error:
+        fail(f"scenario: {error}")
+    print(format_sensitivity(result, display(folder)))
+
+
+def sensitivity_cli() -> None:
+    """``negsim-sensitivity [KEY=VALUE ...]``: ``negsim +analysis=sensitivity`` with the same overrides."""
+    sys.argv = [*sys.argv, "+analysis=sensitivity"]
+    cli()
 
 
 def cli() -> None:

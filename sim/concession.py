@@ -12,7 +12,10 @@ import numpy as np
 from negsim.sim.spec import ScenarioSpec
 from negsim.sim.styles import Equilibrium
 
-__all__ = ["demand_shares", "equilibrium_play", "proposer_chances", "proposer_order", "strengths"]
+__all__ = [
+    "chances_by_row", "demand_shares", "equilibrium_play", "order_by_row", "proposer_chances", "proposer_order",
+    "strengths",
+]
 
 
 def strengths(scenario: ScenarioSpec) -> np.ndarray:
@@ -24,6 +27,22 @@ def strengths(scenario: ScenarioSpec) -> np.ndarray:
     """
     vetoes = sum(actor.veto for actor in scenario.actors)
     return np.array([vetoes * actor.capability for actor in scenario.actors])
+
+
+def order_by_row(capability: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """``(P, v)`` per row of capabilities ``(P, n)``: the veto parties, strongest first (ties in scenario order).
+
+    >>> order_by_row(np.array([[0.2, 0.5, 0.5], [0.9, 0.1, 0.3]]), np.array([True, True, True])).tolist()
+    [[1, 2, 0], [0, 2, 1]]
+    """
+    index = np.flatnonzero(veto)
+    return index[np.argsort(-capability[:, index], axis=1, kind="stable")]
+
+
+def chances_by_row(capability: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """``(P, n)`` per row: each actor's chance to propose in a capability-weighted draw (zero without a veto)."""
+    weights = capability * veto
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
 def equilibrium_play(scenario: ScenarioSpec) -> bool:
@@ -54,11 +73,11 @@ def proposer_order(scenario: ScenarioSpec) -> np.ndarray:
     >>> proposer_order(split_the_pie()).tolist()
     [0, 1]
     """
-    veto = [i for i, actor in enumerate(scenario.actors) if actor.veto]
-    return np.array(sorted(veto, key=lambda i: -scenario.actors[i].capability), dtype=int)
+    capability = np.array([[actor.capability for actor in scenario.actors]])
+    return order_by_row(capability, np.array([actor.veto for actor in scenario.actors]))[0]
 
 
 def proposer_chances(scenario: ScenarioSpec) -> np.ndarray:
     """``(n,)`` each actor's chance to propose in a capability-weighted draw (zero without a veto)."""
-    weights = np.array([actor.capability * actor.veto for actor in scenario.actors])
-    return weights / weights.sum()
+    capability = np.array([[actor.capability for actor in scenario.actors]])
+    return chances_by_row(capability, np.array([actor.veto for actor in scenario.actors]))[0]

@@ -36,7 +36,7 @@ class Equilibrium:
     offers: np.ndarray
 
 
-def _proposal(frontier: Frontier, threshold: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
+def _proposal(frontier: Frontier, threshold: np.ndarray, p: int, group) -> tuple[np.ndarray, np.ndarray]:
     """Proposer ``p``'s best package giving the others their thresholds, and whether it beats waiting."""
     R, n = threshold.shape
     floor = threshold.copy()
@@ -45,47 +45,62 @@ def _proposal(frontier: Frontier, threshold: np.ndarray, p: int) -> tuple[np.nda
     up[:, p] = 1.0
     reach = np.full(R, -np.inf)
     box = np.zeros(R, int)
-    for j, poly in enumerate(frontier.boxes):
-        fits = np.min(poly.offset - floor @ poly.normal.T, axis=1) >= -1e-12  # the others' thresholds fit here
-        z = np.where(fits, frontier.gain(floor, up, np.full(R, j)), -np.inf)
+    fits = frontier.room(floor, group) >= -1e-12  # (R, B): the others' thresholds fit in this box
+    for j in range(frontier.B):
+        if not fits[:, j].any():
+            continue
+        z = np.where(fits[:, j], frontier.gain(floor, up, np.full(R, j), group), -np.inf)
         better = z > reach
         reach[better], box[better] = z[better], j
     worth = floor[:, p] + reach >= threshold[:, p] - 1e-12
     package = np.full((R, frontier.m), np.nan)
-    if worth.any():
-        best = floor[worth].copy()
-        best[:, p] = -1.0 + reach[worth]
-        package[worth] = frontier.settle(best, box[worth])
+    rows = np.flatnonzero(worth)
+    if len(rows):
+        best = floor[rows].copy()
+        best[:, p] = -1.0 + reach[rows]
+        package[rows] = frontier.settle(best, box[rows], None if group is None else group[rows])
     return package, worth
 
 
 def backward_induction(frontier: Frontier, reservation: np.ndarray, discount: np.ndarray, deadline: int, *,
-                       order: np.ndarray | None = None, chance: np.ndarray | None = None) -> Equilibrium:  # fmt: skip
+                       order: np.ndarray | None = None, chance: np.ndarray | None = None,
+                       group: np.ndarray | None = None) -> Equilibrium:  # fmt: skip
     """The equilibrium of ``deadline`` rounds among the frontier's veto parties.
 
     Args:
         frontier: what the veto parties can reach.
         reservation: ``(R, n)`` what no deal is worth to each (per replication).
-        discount: ``(n,)`` each party's discount per round.
+        discount: ``(n,)``, or ``(R | 1, n)`` per replication: each party's discount per round.
         deadline: number of rounds.
-        order: proposer of each round, for a fixed rotation; or
-        chance: ``(n,)`` each party's chance to propose in any round (a capability-weighted draw).
+        order: proposer of each round, ``(T,)``, or ``(T, R | 1)`` per replication, for a fixed rotation; or
+        chance: ``(n,)`` or ``(R | 1, n)``: each party's chance to propose in any round (a capability-weighted draw).
+        group: ``(R,)`` each replication's geometry when the frontier holds several.
     """
     R, n = reservation.shape
     value = np.empty((deadline + 1, R, n))
     value[deadline] = reservation
     threshold = np.empty((deadline, R, n))
     offers = np.full((deadline, n, R, frontier.m), np.nan)
+    ideal, scaled = frontier.ideal, frontier.scaled
+    if group is not None:
+        ideal, scaled = ideal[group], scaled[group]
     for t in range(deadline - 1, -1, -1):
         threshold[t] = reservation + discount * (value[t + 1] - reservation)
-        proposers = [int(order[t])] if chance is None else [p for p in range(n) if chance[p] > 0]
+        if chance is None:
+            turn = np.broadcast_to(np.reshape(order[t], (-1,)), (R,))
+            weights = {int(p): (turn == p) * 1.0 for p in np.unique(turn)}
+        else:
+            odds = np.broadcast_to(np.reshape(chance, (-1, n)), (R, n))
+            weights = {p: odds[:, p] for p in range(n) if odds[:, p].any()}
         expected = np.zeros((R, n))
-        for p in proposers:
-            package, worth = _proposal(frontier, threshold[t], p)
+        for p, weight in weights.items():
+            package, worth = _proposal(frontier, threshold[t], p, group)
             offers[t, p] = package
             got = threshold[t].copy()
             if worth.any():
-                got[worth] = utilities(package[worth], frontier.ideal, frontier.scaled)
-            expected += got * (1.0 if chance is None else chance[p])
+                rows = np.flatnonzero(worth)
+                got[rows] = utilities(package[rows], ideal if group is None else ideal[rows], scaled if group is None
+                                      else scaled[rows])  # fmt: skip
+            expected += got * weight[:, None]
         value[t] = expected
     return Equilibrium(value=value, threshold=threshold, offers=offers)

@@ -19,9 +19,9 @@ def fj_step(positions: np.ndarray, pull: np.ndarray, anchor: np.ndarray) -> np.n
 
     Args:
         positions: ``(R, n, m)`` current positions.
-        pull: ``(n, n)`` the product ``Λ W`` of susceptibilities (one minus
-            stubbornness) and the row-stochastic influence matrix.
-        anchor: ``(n, m)`` the constant ``(I - Λ) x0`` toward starting positions.
+        pull: ``(n, n)``, or ``(R, n, n)`` per replication: the product ``Λ W`` of susceptibilities (one
+            minus stubbornness) and the row-stochastic influence matrix.
+        anchor: ``(n, m)`` or ``(R, n, m)``: the constant ``(I - Λ) x0`` toward starting positions.
 
     >>> fj_step(np.array([[[0.0], [1.0]]]), np.array([[0.5, 0.5], [0.0, 0.0]]), np.array([[0.0], [1.0]])).tolist()
     [[[0.5], [1.0]]]

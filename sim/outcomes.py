@@ -65,6 +65,8 @@ class RunResult:
         holdout: ``(R, n)`` the veto parties whose demands nothing could meet when talks stalled.
         final_positions: ``(R, n, m)`` stated positions when the replication ended.
         log: round logs of the first replications.
+        draw: ``(R,)`` the parameter draw each replication played (``None`` when no value is uncertain).
+        parameters: ``(D, K)`` each draw's uncertain values, in the order of ``scenario.uncertain``.
     """
 
     outcome: np.ndarray
@@ -75,3 +77,5 @@ class RunResult:
     holdout: np.ndarray
     final_positions: np.ndarray
     log: tuple[RoundLog, ...] = ()
+    draw: np.ndarray | None = None
+    parameters: np.ndarray | None = None

@@ -6,7 +6,8 @@ solves linear programs over packages (one binary choice per linkage, enumerated)
 same draw blocks as :class:`negsim.agents.model.NegotiationModel`. What it shares with the engine, the
 demand shares of :mod:`negsim.sim.concession`, is tested on its own. Slow by design: use it in tests,
 not in runs. It covers the time-dependent styles and the chair's text; the equilibrium style has its
-own oracle in the tests.
+own oracle in the tests. A run with uncertain values is played one parameter draw at a time, each as a
+plain scenario.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import itertools
 import numpy as np
 from scipy.optimize import linprog
 
-from negsim.sim.concession import demand_shares, proposer_order
-from negsim.sim.draws import draw_optimism, draw_round, spawn_generators
+from negsim.sim.concession import demand_shares
+from negsim.sim.draws import draw_optimism, draw_round, shock_cap, spawn_generators
 from negsim.sim.outcomes import Outcome, RunResult
+from negsim.sim.parameters import Parameters, parameters_for
 from negsim.sim.spec import RunSpec, ScenarioSpec
 
 __all__ = ["Packages", "simulate_reference"]
@@ -124,32 +126,11 @@ def _touch(packages: Packages, before: np.ndarray, now: np.ndarray) -> float | N
     return high
 
 
-def simulate_reference(run: RunSpec) -> RunResult:
-    """Simulate ``run`` one replication at a time (same seed → same draws as the model).
-
-    Returns per-replication outcomes, rounds and values; ``terms`` holds NaN (packages are not unique where
-    parties are indifferent, so the oracle checks utilities, not packages).
-    """
-    sc, R, protocol = run.scenario, run.replications, run.protocol
-    n, m, T = len(sc.actors), len(sc.issues), sc.deadline
-    _, noise_rng = spawn_generators(run.seed)
-    optimism = draw_optimism(noise_rng, scenario=sc, replications=R)
-    blocks = [draw_round(noise_rng, scenario=sc, protocol=protocol, replications=R) for _ in range(T)]
+def _setup(sc: ScenarioSpec, protocol) -> dict:
+    """Everything one scenario's replications share: arrays, the package LPs, the chair's weights."""
     veto = np.array([a.veto for a in sc.actors])
-    reservation = np.array([a.reservation for a in sc.actors])
-    discount = np.array([a.discount for a in sc.actors])
-    ideal = np.array([a.ideal for a in sc.actors])
-    span = np.array([i.span for i in sc.issues])
-    scaled = np.array([a.salience for a in sc.actors]) / span
-    shares = demand_shares(sc, speed=1.0 + protocol.pressure)
     packages = Packages(sc)
-    lam = 1.0 - np.array([a.stubbornness for a in sc.actors])
-    W = sc.influence_matrix()
-    red_low, red_high = np.array([a.red_low for a in sc.actors]), np.array([a.red_high for a in sc.actors])
-    outcome, rounds = np.zeros(R, np.int8), np.zeros(R, np.int32)
-    value, utility = np.full((R, n), np.nan), np.tile(reservation, (R, 1))
-    talks = protocol.name != "influence_only"
-    zopa = bool(packages.boxes) and packages.reachable(reservation[veto])
+    reservation = np.array([a.reservation for a in sc.actors])
     weight = None
     if protocol.name == "mediated":
         caps = np.array([a.capability for a in sc.actors])[veto]
@@ -158,9 +139,51 @@ def simulate_reference(run: RunSpec) -> RunResult:
             if protocol.weights == "capability" and caps.sum() > 0
             else np.full(veto.sum(), 1 / veto.sum())
         )
-    order = proposer_order(sc)
+    return {
+        "veto": veto, "packages": packages, "reservation": reservation, "weight": weight,
+        "discount": np.array([a.discount for a in sc.actors]), "ideal": np.array([a.ideal for a in sc.actors]),
+        "scaled": np.array([a.salience for a in sc.actors]) / np.array([i.span for i in sc.issues]),
+        "shares": demand_shares(sc, speed=1.0 + protocol.pressure),
+        "lam": 1.0 - np.array([a.stubbornness for a in sc.actors]), "W": sc.influence_matrix(),
+        "red_low": np.array([a.red_low for a in sc.actors]), "red_high": np.array([a.red_high for a in sc.actors]),
+        "zopa": bool(packages.boxes) and packages.reachable(reservation[veto]),
+    }  # fmt: skip
+
+
+def simulate_reference(run: RunSpec, parameters: Parameters | None = None) -> RunResult:
+    """Simulate ``run`` one replication at a time (same seed → same draws as the model).
+
+    Each replication plays its parameter draw as a scenario of its own (:meth:`Parameters.scenario_of`).
+    Returns per-replication outcomes, rounds and values; ``terms`` holds NaN (packages are not unique where
+    parties are indifferent, so the oracle checks utilities, not packages).
+    """
+    base, R, protocol = run.scenario, run.replications, run.protocol
+    n, m, T = len(base.actors), len(base.issues), base.deadline
+    parameters = parameters_for(run) if parameters is None else parameters
+    scenarios = [parameters.scenario_of(d) for d in range(parameters.draws)]
+    row = [scenarios[d] for d in parameters.draw]
+    _, streams = spawn_generators(run.seed)
+    perception = np.array([sc.noise.perception for sc in row])[:, None]
+    optimism = perception * draw_optimism(streams, replications=R, actors=n)
+    blocks = [draw_round(streams, replications=R, actors=n, issues=m, cap=shock_cap(base)) for _ in range(T)]
+    jolts = [b.jolt(np.array([sc.noise.p_shock for sc in row]), np.array([sc.noise.shock_size for sc in row]))
+             for b in blocks]  # fmt: skip
+    span = np.array([i.span for i in base.issues])
+    outcome, rounds = np.zeros(R, np.int8), np.zeros(R, np.int32)
+    value, utility = np.full((R, n), np.nan), np.zeros((R, n))
+    talks = protocol.name != "influence_only"
+    setups: dict[int, dict] = {}
     for r in range(R):
-        if talks and not zopa:
+        d = int(parameters.draw[r])
+        sc = scenarios[d]
+        if d not in setups:
+            setups[d] = _setup(sc, protocol)
+        s = setups[d]
+        veto, packages, reservation, weight = s["veto"], s["packages"], s["reservation"], s["weight"]
+        ideal, scaled, shares, lam, W = s["ideal"], s["scaled"], s["shares"], s["lam"], s["W"]
+        red_low, red_high, discount = s["red_low"], s["red_high"], s["discount"]
+        utility[r] = reservation
+        if talks and not s["zopa"]:
             outcome[r] = Outcome.BREAKDOWN
             continue
         perceived = np.minimum(reservation + optimism[r], 1.0)
@@ -199,15 +222,14 @@ def simulate_reference(run: RunSpec) -> RunResult:
                 outcome[r], rounds[r] = Outcome.STALEMATE, T
                 break
             moved = lam[:, None] * (W @ pos) + (1 - lam)[:, None] * ideal
-            if blocks[t].jolt is not None:
-                moved = moved + blocks[t].jolt[r] * span
+            if jolts[t] is not None:
+                moved = moved + jolts[t][r] * span
             pos = np.clip(moved, red_low, red_high)
             said = 1.0 - (np.abs(pos - ideal) * scaled).sum(axis=1)
             ceiling = np.maximum(np.minimum(ceiling, said), perceived)
         if outcome[r] == Outcome.AGREEMENT:
             delay = rounds[r] - 1
             utility[r, veto] = reservation[veto] + discount[veto] ** delay * (value[r, veto] - reservation[veto])
-    del order
     return RunResult(
         outcome=outcome,
         rounds=rounds,

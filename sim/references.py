@@ -34,7 +34,7 @@ def project(point: np.ndarray, frontier: Frontier, span: np.ndarray) -> np.ndarr
     """
     if frontier.empty:
         return None
-    candidates = [np.clip(point, poly.low, poly.high) for poly in frontier.boxes]
+    candidates = [np.clip(point, poly.low, poly.high) for poly in frontier.boxes if poly is not None]
     distance = [float(np.sum(np.abs(c - point) / span)) for c in candidates]
     return candidates[int(np.argmin(distance))]
 
@@ -53,6 +53,8 @@ def nash_point(frontier: Frontier, disagreement: np.ndarray, weight: np.ndarray)
     w = np.asarray(weight, float) / np.sum(weight)
     best, best_value, best_box = None, -np.inf, 0
     for j, poly in enumerate(frontier.boxes):
+        if poly is None:
+            continue
         room = np.min(poly.offset - poly.normal @ disagreement)
         if room <= 1e-9:
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from negsim.sim.errors import ConfigError, got
+from negsim.sim.judgments import widen
 from negsim.sim.protocols import PROTOCOLS
 from negsim.sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 from negsim.sim.styles import Equilibrium
@@ -90,8 +91,24 @@ def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
     if protocol.proposer == "weighted" and sum(a.capability for a in scenario.actors if a.veto) <= 0:
         problem = "proposer: weighted draws by capability, but the veto parties' capabilities sum to 0"
         raise ConfigError("protocol.proposer", f"{problem}; allowed: rotation, or a veto party with capability > 0")
+    judgments, draws = _uncertainty(raw.get("uncertainty"))
     return RunSpec(
-        scenario=scenario, protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0),
+        scenario=widen(scenario, judgments), protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0),
         replications=_whole(raw.get("replications"), "replications", 1),
-        record=record,
+        record=record, draws=draws, judgments=judgments,
     )  # fmt: skip
+
+
+def _uncertainty(raw: Any) -> tuple[float, int]:
+    """``uncertainty.judgments`` (how far to widen every judgment) and ``uncertainty.draws``."""
+    raw = {} if raw is None else raw
+    if not isinstance(raw, Mapping):
+        raise ConfigError("uncertainty", f"{got(raw)}; allowed: a mapping with judgments and draws")
+    for key in raw:
+        if key not in ("judgments", "draws"):
+            raise ConfigError(f"uncertainty.{key}", f"unknown key {key!r}; allowed: judgments, draws")
+    judgments = raw.get("judgments", 0.0)
+    if isinstance(judgments, bool) or not isinstance(judgments, int | float) or not 0 <= judgments <= 1:
+        raise ConfigError("uncertainty.judgments", f"{got(judgments)}; allowed: a number in [0, 1] (0: values as "
+                          "written; 0.05: every judgment-backed value drawn from its value ± 0.05)")  # fmt: skip
+    return float(judgments), _whole(raw.get("draws", 100), "uncertainty.draws", 1)

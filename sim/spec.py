@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from negsim.sim.styles import Style
+from negsim.sim.uncertainty import Uncertain
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -142,6 +143,8 @@ class ScenarioSpec:
     noise: NoiseSpec = field(default_factory=NoiseSpec)
     deadline: int = 24
     round: str = "one round of talks"
+    #: The values written as distributions (or widened as judgments), each drawn per parameter draw.
+    uncertain: tuple[Uncertain, ...] = ()
 
     @property
     def issue_names(self) -> tuple[str, ...]:
@@ -223,3 +226,17 @@ class RunSpec:
     seed: int
     replications: int
     record: int = 20
+    #: Parameter draws the replications are split among (used when the scenario has uncertain values).
+    draws: int = 100
+    #: How far every judgment was widened (``uncertainty.judgments``; 0: as written).
+    judgments: float = 0.0
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether any scenario value is drawn, so replications differ in their parameters."""
+        return bool(self.scenario.uncertain)
+
+    @property
+    def parameter_draws(self) -> int:
+        """How many parameter draws the run makes: ``draws`` (at most one per replication), or 1."""
+        return min(self.draws, self.replications) if self.uncertain else 1

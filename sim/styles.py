@@ -27,6 +27,10 @@ class Style:
         ``speed`` above 1 runs the clock faster (a chair's pressure): the room is gone by round
         ``deadline / speed``.
         """
+        return self.share(np.arange(deadline), deadline=deadline, strength=strength, discount=discount, speed=speed)
+
+    def share(self, t, *, deadline: int, strength, discount, speed: float = 1.0) -> np.ndarray:
+        """The share still demanded at the end of round ``t`` (from 0); arguments may be arrays that broadcast."""
         raise NotImplementedError
 
 
@@ -52,10 +56,10 @@ class TimeDependent(Style):
     def name(self) -> str:  # type: ignore[override]
         return self.label or f"exponent {self.exponent:g}"
 
-    def shares(self, *, deadline: int, strength: float, discount: float, speed: float = 1.0) -> np.ndarray:
-        t = np.arange(1, deadline + 1)
-        tau = np.minimum(t * speed / deadline, 1.0)
-        return (1.0 - tau ** (strength / self.exponent)) * discount**t
+    def share(self, t, *, deadline: int, strength, discount, speed: float = 1.0) -> np.ndarray:
+        done = np.asarray(t) + 1
+        tau = np.minimum(done * speed / deadline, 1.0)
+        return (1.0 - tau ** (strength / np.asarray(self.exponent))) * np.asarray(discount) ** done
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ class Equilibrium(Style):
 
     name: str = "equilibrium"
 
-    def shares(self, *, deadline: int, strength: float, discount: float, speed: float = 1.0) -> np.ndarray:
+    def share(self, t, *, deadline: int, strength, discount, speed: float = 1.0) -> np.ndarray:
         raise TypeError("the equilibrium style has no demand curve: its offers come from backward induction")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from negsim.sim.errors import ConfigError, got
 from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
 from negsim.sim.frontier import MAX_VETO
+from negsim.sim.judgments import with_ranges
 from negsim.sim.spec import (
     ActorSpec,
     EdgeSpec,
@@ -20,6 +22,7 @@ from negsim.sim.spec import (
     ScenarioSpec,
 )
 from negsim.sim.styles import STYLES, Style, TimeDependent, style_names
+from negsim.sim.uncertainty import parse_distribution
 
 __all__ = ["JUDGMENT", "build_scenario", "locate_source", "read_source"]  # evidence names re-exported
 
@@ -47,9 +50,25 @@ def _mapping(value: Any, key: str) -> Mapping:
     return value
 
 
-def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf) -> float:
+#: The distributions written in the scenario being checked, by key (set by :func:`build_scenario`).
+_RANGES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("negsim_ranges", default=None)
+
+
+def _extent(key: str, nominal: float) -> tuple[float, float]:
+    """The lowest and highest value ``key`` can take: its distribution's range, or its one value."""
+    ranges = _RANGES.get() or {}
+    return (ranges[key].low, ranges[key].high) if key in ranges else (nominal, nominal)
+
+
+def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf, *, ranged: bool = True) -> float:
+    if ranged and isinstance(value, Mapping) and _RANGES.get() is not None:
+        distribution = parse_distribution(value, key, low, high, _span(low, high))
+        _RANGES.get()[key] = distribution
+        return distribution.centre
     if isinstance(value, bool) or not isinstance(value, int | float):
         problem = "missing" if value is None else f"not a number: {value!r}"
+        if ranged and isinstance(value, Mapping):
+            problem = f"got a mapping {dict(value)!r}"
         raise ConfigError(key, f"{problem}; allowed: {_span(low, high)}")
     if not (math.isfinite(value) and low <= value <= high):
         raise ConfigError(key, f"{value!r} is out of range; allowed: {_span(low, high)}")
@@ -79,8 +98,8 @@ def _issue(name: str, raw: Any) -> IssueSpec:
     key = f"scenario.issues.{name}"
     raw = _mapping(raw, key)
     _keys(raw, key, {"label", "low_label", "high_label", "low", "high"})
-    low = _number(raw.get("low", 0.0), f"{key}.low")
-    high = _number(raw.get("high", 1.0), f"{key}.high")
+    low = _number(raw.get("low", 0.0), f"{key}.low", ranged=False)
+    high = _number(raw.get("high", 1.0), f"{key}.high", ranged=False)
     if high <= low:
         raise ConfigError(f"{key}.high", f"{high:g} is not above low ({low:g}); allowed: a number > {low:g}")
     return IssueSpec(
@@ -107,6 +126,8 @@ def _per_issue(raw: Any, key: str, issues: tuple[IssueSpec, ...], bounded: bool)
 def _concession(raw: Any, key: str) -> Style:
     if isinstance(raw, str) and raw in STYLES:
         return STYLES[raw]()
+    if isinstance(raw, Mapping) and _RANGES.get() is not None:
+        return TimeDependent(_number(raw, key, 1e-3, 1000.0))
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not (math.isfinite(raw) and 0 < raw <= 1000):
         problem = f"unknown style {raw!r}" if isinstance(raw, str) else got(raw)
         raise ConfigError(key, f"{problem}; allowed: {style_names()}")
@@ -124,12 +145,15 @@ def _red_lines(raw: Any, key: str, issues: tuple[IssueSpec, ...], ideal: tuple[f
         if not bound:
             raise ConfigError(f"{key}.{name}", "empty; allowed: min, max or both")
         low[k] = _number(bound.get("min", issues[k].low), f"{key}.{name}.min", issues[k].low, issues[k].high)
-        high[k] = _number(bound.get("max", issues[k].high), f"{key}.{name}.max", low[k], issues[k].high)
-        if not low[k] <= ideal[k] <= high[k]:
+        floor = _extent(f"{key}.{name}.min", low[k])[1]
+        high[k] = _number(bound.get("max", issues[k].high), f"{key}.{name}.max", floor, issues[k].high)
+        ceiling = _extent(f"{key}.{name}.max", high[k])[0]
+        lowest, highest = _extent(f"{key.rsplit('.', 1)[0]}.ideal.{name}", ideal[k])
+        if not floor <= lowest <= highest <= ceiling:
             raise ConfigError(
                 f"{key}.{name}",
-                f"the actor's own ideal {ideal[k]:g} breaks its red line [{low[k]:g}, {high[k]:g}]; "
-                f"allowed: bounds with min <= {ideal[k]:g} <= max",
+                f"the actor's own ideal {ideal[k]:g} breaks its red line [{low[k]:g}, {high[k]:g}] (in some draw, "
+                f"if they are ranges); allowed: bounds with min <= {ideal[k]:g} <= max for every value drawn",
             )
     return tuple(low), tuple(high), tuple(raw)
 
@@ -141,7 +165,13 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
     ideal = _per_issue(raw.get("ideal"), f"{key}.ideal", issues, bounded=True)
     salience = _per_issue(raw.get("salience"), f"{key}.salience", issues, bounded=False)
     if abs(sum(salience) - 1.0) > 1e-6:
-        raise ConfigError(f"{key}.salience", f"sums to {sum(salience):g}; allowed: values >= 0 that sum to 1")
+        ranged = any(f"{key}.salience.{issue.name}" in (_RANGES.get() or {}) for issue in issues)
+        centres = " (the centres of its ranges)" if ranged else ""
+        raise ConfigError(f"{key}.salience", f"sums to {sum(salience):g}{centres}; allowed: values >= 0 that sum to 1 "
+                          "(a drawn salience is divided by its actor's total, so each draw sums to 1)")  # fmt: skip
+    if sum(_extent(f"{key}.salience.{issue.name}", v)[0] for issue, v in zip(issues, salience, strict=True)) <= 0:
+        raise ConfigError(f"{key}.salience", "the lows of its ranges sum to 0, so a draw could leave it caring about "
+                          "nothing; allowed: ranges whose lows sum to more than 0")  # fmt: skip
     red_low, red_high, red_issues = _red_lines(raw.get("red_lines"), f"{key}.red_lines", issues, ideal)
     evidence = flat_evidence(raw.get("evidence"), f"{key}.evidence")
     needed = [f"ideal.{i.name}" for i in issues] + [f"red_lines.{i}" for i in red_issues] + ["profile"]
@@ -189,7 +219,8 @@ def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeS
                 evidence=check_evidence(edge.get("evidence"), f"{key}.evidence", source),
             ))  # fmt: skip
     for target in actors:
-        total = sum(e.weight for e in edges if e.target == target)
+        total = sum(_extent(f"scenario.influence.{e.source}.{e.target}.weight", e.weight)[1] for e in edges
+                    if e.target == target)  # fmt: skip
         if total > 1.0 + 1e-9:
             raise ConfigError(f"scenario.influence.*.{target}", f"incoming weights sum to {total:g}; allowed: <= 1")
     return tuple(edges)
@@ -208,6 +239,7 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source,
         raise ConfigError(f"{key}.when.issue", f"same as the linked issue {issue.name!r}; allowed: another issue")
     low = _number(raw.get("min", issue.low), f"{key}.min", issue.low, issue.high)
     when_low = _number(when.get("min", other.low), f"{key}.when.min", other.low, other.high)
+    floor, when_floor = _extent(f"{key}.min", low)[1], _extent(f"{key}.when.min", when_low)[1]
     actor = _known(raw.get("actor"), f"{key}.actor", actors, "actor")
     if actor not in vetoes:
         raise ConfigError(
@@ -217,9 +249,9 @@ def _linkage(name: str, raw: Any, issues: tuple[IssueSpec, ...], actors, source,
         )
     return LinkageSpec(
         name=name, actor=actor, issue=issue.name,
-        low=low, high=_number(raw.get("max", issue.high), f"{key}.max", low, issue.high),
+        low=low, high=_number(raw.get("max", issue.high), f"{key}.max", floor, issue.high),
         when_issue=other.name, when_low=when_low,
-        when_high=_number(when.get("max", other.high), f"{key}.when.max", when_low, other.high),
+        when_high=_number(when.get("max", other.high), f"{key}.when.max", when_floor, other.high),
         evidence=check_evidence(raw.get("evidence"), f"{key}.evidence", source),
     )  # fmt: skip
 
@@ -259,9 +291,21 @@ def _noise(raw: Any) -> NoiseSpec:
 def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioSpec:
     """Check a scenario mapping and freeze it into a :class:`ScenarioSpec`.
 
+    A value written as a distribution (:mod:`negsim.sim.uncertainty`) is checked over its whole range;
+    the spec holds its centre and lists it in ``uncertain``.
+
     Raises:
         ConfigError: naming the first bad key and what it allows.
     """
+    ranges: dict = {}
+    token = _RANGES.set(ranges)
+    try:
+        return _build_scenario(raw, source_folders, ranges)
+    finally:
+        _RANGES.reset(token)
+
+
+def _build_scenario(raw: Any, source_folders: tuple[Path, ...], ranges: dict) -> ScenarioSpec:
     raw = _mapping(raw, "scenario")
     _keys(raw, "scenario", {
         "name", "title", "source", "deadline", "issues", "actors", "influence", "linkages",
@@ -301,7 +345,7 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
     linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
     if len(linkages) > MAX_LINKAGES:
         raise ConfigError("scenario.linkages", f"{len(linkages)} linkages; allowed: at most {MAX_LINKAGES}")
-    return ScenarioSpec(
+    scenario = ScenarioSpec(
         name=_text(raw.get("name", "scenario"), "scenario.name"),
         title=_text(raw.get("title", raw.get("name", "scenario")), "scenario.title"),
         source=source_name or "", issues=issues, actors=actors, edges=edges,
@@ -310,6 +354,7 @@ def build_scenario(raw: Any, source_folders: tuple[Path, ...] = ()) -> ScenarioS
         noise=_noise(raw.get("noise")), deadline=deadline,
         round=_text(raw.get("round", "one round of talks"), "scenario.round"),
     )  # fmt: skip
+    return with_ranges(scenario, {key.removeprefix("scenario."): value for key, value in ranges.items()})
 
 
 def _stubbornness_matters(raw_actors: Mapping, edges: tuple[EdgeSpec, ...]) -> None:

@@ -58,7 +58,7 @@ def _issue_range(frontier: Frontier, reservation: np.ndarray) -> tuple[np.ndarra
                      [np.zeros((n, m)), np.kron(np.eye(n), np.ones((1, m))) * frontier.scaled.ravel()]])  # fmt: skip
     bound = np.concatenate([frontier.ideal.ravel(), -frontier.ideal.ravel(), 1.0 - reservation + 1e-12])
     low, high = np.full(m, np.inf), np.full(m, -np.inf)
-    for poly in frontier.boxes:
+    for poly in (p for p in frontier.boxes if p is not None):
         limits = list(zip(poly.low, poly.high, strict=True)) + [(0.0, None)] * (n * m)
         for k in range(m):
             for sign in (1.0, -1.0):
@@ -147,14 +147,17 @@ def _shaped(reservation: np.ndarray, without, zopa: Zopa | None) -> list:
     return found
 
 
-def holdouts(frontier: Frontier, demand: np.ndarray) -> np.ndarray:
-    """Which parties' demands ``(R, n)`` nothing can meet while the others get theirs: ``(R, n)`` booleans."""
+def holdouts(frontier: Frontier, demand: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+    """Which parties' demands ``(R, n)`` nothing can meet while the others get theirs: ``(R, n)`` booleans.
+
+    ``group`` gives each row's geometry when the frontier holds several.
+    """
     R, n = demand.shape
     out = np.zeros((R, n), bool)
     for i in range(n):
         start = demand.copy()
         start[:, i] = -1.0
-        reach, _ = frontier.best_box(start, np.broadcast_to(np.eye(n)[i], start.shape))
-        fits = frontier.slack(start) >= -1e-12
+        reach, _ = frontier.best_box(start, np.broadcast_to(np.eye(n)[i], start.shape), group)
+        fits = frontier.slack(start, group) >= -1e-12
         out[:, i] = ~fits | (-1.0 + reach < demand[:, i] - 1e-12)
     return out

@@ -8,7 +8,7 @@ against what its layer may import (DESIGN.md, section 3):
   library, numpy, networkx and SciPy; nothing from ``agents`` or ``experiments``.
 - ``negsim.agents`` (the Mesa model and its agents): ``negsim.sim``, Mesa and numpy.
 - ``negsim.experiments`` (the application): its sub-packages import one way,
-  ``run`` <- ``pages`` <- ``report``, ``compare`` <- ``sweep``; only ``run``
+  ``run`` <- ``pages`` <- ``report``, ``compare`` <- ``sweep``, ``sensitivity``; only ``run``
   runs the model (imports ``negsim.agents``); no module imports an entry point
   (``negsim.experiments.app`` or a ``cli`` module).
 """
@@ -37,6 +37,8 @@ ALLOWED = {
                                    "negsim.experiments.compare"},
     "negsim.experiments.sweep": {"negsim.sim", "negsim.experiments.run", "negsim.experiments.pages",
                                  "negsim.experiments.compare", "negsim.experiments.sweep"},
+    "negsim.experiments.sensitivity": {"negsim.sim", "negsim.experiments.run", "negsim.experiments.pages",
+                                       "negsim.experiments.sensitivity"},
 }  # fmt: skip
 #: Names the repository's folders would have without the package-dir mapping; importing them only works there.
 FOLDER_NAMES = {"sim", "agents", "experiments", "configs", "seeds"}

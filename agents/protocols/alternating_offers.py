@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from negsim.agents.protocols import register
-from negsim.sim.concession import equilibrium_play, proposer_chances, proposer_order
+from negsim.sim.concession import chances_by_row, equilibrium_play, order_by_row
 from negsim.sim.equilibrium import backward_induction
 
 __all__ = ["AlternatingOffers"]
@@ -29,30 +29,30 @@ class AlternatingOffers:
     def __init__(self, model) -> None:
         self.model = model
         scenario = model.talks
-        self.order = proposer_order(scenario)
-        self.chances = proposer_chances(scenario)
+        self.order = order_by_row(model.capability, model.veto)  # (P, veto): strongest first, per replication
+        self.chances = chances_by_row(model.capability, model.veto)
         self.veto_index = np.flatnonzero(model.veto)
-        self.local = {
-            int(i): j for j, i in enumerate(self.veto_index)
-        }  # actor index -> position among the veto parties
-        self.witness = np.zeros((model.replications, len(model.frontier.boxes)), dtype=np.intp)
+        self.local = np.full(len(model.veto), -1)
+        self.local[self.veto_index] = np.arange(len(self.veto_index))  # actor index -> place among the veto parties
+        self.witness = np.zeros((model.replications, model.frontier.B), dtype=np.intp)
         self.equilibrium = None
         if equilibrium_play(scenario) and model.frontier is not None and not model.frontier.empty:
             weighted = model.protocol.proposer == "weighted"
+            rounds = np.arange(scenario.deadline) % len(self.veto_index)
             self.equilibrium = backward_induction(
-                model.frontier, model.perceived[:, model.veto], model.discount[model.veto], scenario.deadline,
-                order=None if weighted else np.array([self.local[int(self.order[t % len(self.order)])]
-                                                      for t in range(scenario.deadline)]),
-                chance=self.chances[model.veto] if weighted else None,
+                model.frontier, model.perceived[:, model.veto], model.discount[:, model.veto], scenario.deadline,
+                order=None if weighted else self.local[self.order[:, rounds]].T,
+                chance=self.chances[:, model.veto] if weighted else None, group=model.group,
             )  # fmt: skip
 
     def proposer(self, draws) -> np.ndarray:
         """``(R,)`` who proposes this round."""
         model = self.model
-        if draws.pick is None:
-            return np.full(model.replications, self.order[model.state.round % len(self.order)])
-        share = np.cumsum(self.chances[self.veto_index])
-        chosen = np.minimum(np.searchsorted(share, draws.pick, side="right"), len(self.veto_index) - 1)
+        if model.protocol.proposer != "weighted":
+            turn = self.order[:, model.state.round % len(self.veto_index)]
+            return np.broadcast_to(turn, (model.replications,))
+        share = np.cumsum(self.chances[:, self.veto_index], axis=1)
+        chosen = np.minimum((share <= draws.pick[:, None]).sum(axis=1), len(self.veto_index) - 1)
         return self.veto_index[chosen]
 
     def table(self, draws) -> tuple[np.ndarray, np.ndarray]:
@@ -62,40 +62,40 @@ class AlternatingOffers:
         if model.frontier is None or model.frontier.empty:
             return package, proposer
         if self.equilibrium is not None:
-            local = np.array([self.local[int(p)] for p in proposer])
+            local = self.local[proposer]
             return self.equilibrium.offers[model.state.round, local, np.arange(model.replications)], proposer
         state = model.state
         active = np.flatnonzero(state.active)
         before, now = state.demand_before[active][:, model.veto], state.demand[active][:, model.veto]
         witness = self.witness[active]
-        lam, box = model.frontier.touch(before, now, witness)
+        lam, box = model.frontier.touch(before, now, witness, model.groups(active))
         self.witness[active] = witness
-        meet = np.isfinite(lam)
-        if meet.any():
+        meet = np.flatnonzero(np.isfinite(lam))
+        if len(meet):
             point = before[meet] + lam[meet, None] * (now[meet] - before[meet])
-            package[active[meet]] = model.frontier.settle(point, box[meet])
+            package[active[meet]] = model.frontier.settle(point, box[meet], model.groups(active[meet]))
         return package, proposer
 
-    def trade_off(self, proposer: np.ndarray, demand: np.ndarray) -> np.ndarray:
-        """The proposer's offers ``(r, m)`` while demands ``(r, veto)`` cannot all be met: its own demand kept,
-        the others raised equally.
+    def trade_off(self, proposer: np.ndarray, demand: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The proposer's offers ``(r, m)`` in replications ``rows`` while demands ``(r, veto)`` cannot all be met:
+        its own demand kept, the others raised equally.
 
         If even its own demand is out of reach, it tables its best package.
         """
-        frontier = self.model.frontier
-        local = np.array([self.local[int(p)] for p in proposer])
+        frontier, group = self.model.frontier, self.model.groups(rows)
+        local = self.local[proposer]
         others = np.ones_like(demand)
         others[np.arange(len(local)), local] = 0.0
-        reach, box = frontier.best_box(demand, others)
+        reach, box = frontier.best_box(demand, others, group)
         out_of_reach = ~np.isfinite(reach) | (reach == -np.inf)
         start = demand.copy()
         if out_of_reach.any():
-            rows = np.flatnonzero(out_of_reach)
-            start[rows] = -1.0
-            own = np.zeros_like(demand[rows])
-            own[np.arange(len(rows)), local[rows]] = 1.0
-            reach[rows], box[rows] = frontier.best_box(start[rows], own)
-            start[rows, local[rows]] = -1.0 + reach[rows]
-            reach[rows] = 0.0
+            lost = np.flatnonzero(out_of_reach)
+            start[lost] = -1.0
+            own = np.zeros_like(demand[lost])
+            own[np.arange(len(lost)), local[lost]] = 1.0
+            reach[lost], box[lost] = frontier.best_box(start[lost], own, None if group is None else group[lost])
+            start[lost, local[lost]] = -1.0 + reach[lost]
+            reach[lost] = 0.0
         point = start + reach[:, None] * others
-        return frontier.package(point, box)
+        return frontier.package(point, box, group)

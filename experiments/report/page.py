@@ -2,8 +2,9 @@
 
 The page is self-contained (plotly.js embedded once), so it opens offline: what was run and how to read
 the page, the result in plain words with one utility worked out, who wants what, a replay of logged
-replications beside the influence network, and the outcomes across all replications (under
-``influence_only``: where stated positions settle). Each part is one :class:`Section` in :func:`report_sections`;
+replications beside the influence network, the outcomes across all replications (under
+``influence_only``: where stated positions settle) and, for a run that drew its uncertain values, which
+assumptions decide the outcome. Each part is one :class:`Section` in :func:`report_sections`;
 a new part is one more entry there.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.page import Section, write_page
 from negsim.experiments.report.actors import actors_sections
+from negsim.experiments.report.assumptions import assumptions_section
 from negsim.experiments.report.common import ReportData
 from negsim.experiments.report.explain import change_words, reading_section, run_section, worked_example_section
 from negsim.experiments.report.outcomes import outcomes_section
@@ -34,6 +36,9 @@ def report_sections(data: ReportData, glossary: Glossary) -> tuple[list[Section]
         worked_example_section(data, glossary), *actors_sections(data, glossary), replay,
         settle_section(data) if influence_only else outcomes_section(data),
     ]  # fmt: skip
+    assumptions = assumptions_section(data)  # only when the run drew its uncertain values
+    if assumptions is not None:
+        sections.append(assumptions)
     return sections, script
 
 

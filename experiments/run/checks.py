@@ -43,14 +43,15 @@ def report_wanted(mode: object, *, multirun: bool) -> bool:
 def config_file_for(key: str, hydra_cfg: DictConfig | None = None) -> str:
     """The config file that supplied ``key``, as Hydra composed it.
 
-    Keys under ``scenario.`` or ``protocol.`` come from that group's chosen
-    file; the rest from the primary config. A key set on the command line
-    says so. ``hydra_cfg`` is the ``hydra`` node (default: the running job's).
+    Keys under ``scenario.`` or ``protocol.`` come from that group's chosen file
+    (``sensitivity.`` from the chosen ``analysis``); the rest from the primary config. A key set on the
+    command line says so. ``hydra_cfg`` is the ``hydra`` node (default: the running job's).
     """
     hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
     group = key.split(".", 1)[0]
-    choice = hydra_cfg.runtime.choices.get(group) if group in ("scenario", "protocol") else None
-    relative = f"{group}/{choice}.yaml" if choice else f"{hydra_cfg.job.config_name}.yaml"
+    folder = {"scenario": "scenario", "protocol": "protocol", "sensitivity": "analysis"}.get(group)
+    choice = hydra_cfg.runtime.choices.get(folder) if folder else None
+    relative = f"{folder}/{choice}.yaml" if choice else f"{hydra_cfg.job.config_name}.yaml"
     found = relative
     for source in hydra_cfg.runtime.config_sources:
         if source.schema == "file":

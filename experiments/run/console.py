@@ -13,27 +13,40 @@ __all__ = ["Progress", "format_summary"]
 
 
 class Progress:
-    """Rounds done / total with time left, on one self-rewriting stderr line.
+    """Work done / total with time left, on stderr.
 
-    Stays silent for work that ends within ``quiet_for`` seconds.
+    On a terminal, one line that rewrites itself; elsewhere (a log file, a cluster job's output), a new line
+    each time another tenth of the work is done, so logs stay readable. Stays silent for work that ends
+    within ``quiet_for`` seconds.
     """
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, quiet_for: float = 1.0) -> None:
+    def __init__(self, label: str, *, stream: TextIO | None = None, quiet_for: float = 1.0,
+                 unit: str = "round") -> None:  # fmt: skip
         self.label = label
+        self.unit = unit
         self.stream = stream or sys.stderr
         self.quiet_for = quiet_for
         self.start = time.perf_counter()
         self.shown = False
+        isatty = getattr(self.stream, "isatty", None)
+        self.terminal = bool(isatty and isatty())
+        self.tenths = -1
 
     def __call__(self, done: int, total: int) -> None:
         elapsed = time.perf_counter() - self.start
-        if elapsed < self.quiet_for and done < total:
+        if elapsed < self.quiet_for and (done < total or not self.shown):
             return
-        if elapsed < self.quiet_for and not self.shown:
+        tenths = 10 * done // max(total, 1)
+        if not self.terminal and tenths == self.tenths and done < total:
             return
+        self.tenths = tenths
         left = elapsed / max(done, 1) * (total - done)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label}: round {done}/{total}, {elapsed:.1f} s elapsed, ~{left:.1f} s left{end}")
+        count = f"{self.unit} {done}/{total}" if self.unit == "round" else f"{done:,}/{total:,} {self.unit}"
+        line = f"{self.label}: {count}, {elapsed:.1f} s elapsed, ~{left:.1f} s left"
+        if self.terminal:
+            self.stream.write(f"\r{line}" + ("\n" if done >= total else ""))
+        else:
+            self.stream.write(line + "\n")
         self.stream.flush()
         self.shown = True
 
@@ -56,6 +69,22 @@ def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
     for name, share in summary["outcome_shares"].items():
         extra = f"   95% interval {_pct(rate['low'])} – {_pct(rate['high'])}" if name == "agreement" else ""
         lines.append(f"{name:<14}{_pct(share):>8}{extra}")
+    spread = summary.get("parameters")
+    if spread is not None:
+        rate_over = spread["agreement_rate"]
+        lines += [
+            "",
+            f"{len(spread['uncertain'])} uncertain values, {spread['draws']:,} parameter draws: 90% of draws agree in "
+            f"{_pct(rate_over['low']).strip()} – {_pct(rate_over['high']).strip()} of their replications "
+            f"(median {_pct(rate_over['median']).strip()})",
+        ]
+        if spread["explained"] is not None:
+            lines.append(f"the uncertain values explain {_pct(spread['explained']).strip()} of the variation in "
+                         "agreement; the rest is chance within a draw")  # fmt: skip
+        if spread["knife_edge"]:
+            lines.append(f"knife-edge: {_pct(spread['never_agree']).strip()} of draws almost never agree, "
+                         f"{_pct(spread['always_agree']).strip()} almost always do (negsim-sensitivity shows which "
+                         "values decide it)")  # fmt: skip
     to_agree = summary["mean_rounds_to_agreement"]
     lines += ["", f"mean rounds {summary['mean_rounds']:.1f}" + (f" (to agreement {to_agree:.1f})" if to_agree else "")]
     lines += ["", f"{'agreed terms (mean)':<24}{'value':>7}  scale"]

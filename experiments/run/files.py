@@ -18,6 +18,7 @@ import yaml
 from negsim.sim.analysis import Analysis, analyse, analysis_record
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
+from negsim.sim.uncertainty import draw_rates, knife_edge, parameter_share
 
 __all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run", "yaml_text"]
 
@@ -71,6 +72,10 @@ def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
         columns[f"value.{actor}"] = result.value[:, i]
     names = np.array(run.scenario.actor_names)
     columns["holdouts"] = [" ".join(names[row]) for row in result.holdout]
+    if result.draw is not None:  # each replication's uncertain values
+        columns["draw"] = result.draw.astype(np.int64)
+        for k, value in enumerate(run.scenario.uncertain):
+            columns[f"param.{value.key}"] = result.parameters[result.draw, k]
     return pd.DataFrame(columns)
 
 
@@ -150,7 +155,37 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
         "holdouts": {a.name: (float(result.holdout[stalled, i].mean()) if stalled.any() else 0.0)
                      for i, a in enumerate(scenario.actors) if a.veto},
         **analysis_record(scenario, analysis),
+        **({"parameters": parameter_record(run, result)} if result.draw is not None else {}),
         "elapsed_seconds": elapsed,
+    }  # fmt: skip
+
+
+#: Quantiles of the per-draw rates written to ``summary.json``.
+QUANTILES = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
+
+
+def parameter_record(run: RunSpec, result: RunResult) -> dict:
+    """How the outcome varies over parameter draws: the spread of each draw's agreement rate and mean utilities.
+
+    Each draw's rate comes from its own replications, so the quantiles include that Monte Carlo noise;
+    ``explained`` removes it (:func:`negsim.sim.uncertainty.parameter_share`).
+    """
+    draws = len(result.parameters)
+    rates, counts = draw_rates(result.outcome == Outcome.AGREEMENT, result.draw, draws)
+    utility = np.stack([np.bincount(result.draw, weights=result.utility[:, i], minlength=draws) / counts
+                        for i in range(result.utility.shape[1])], axis=1)  # fmt: skip
+    quantile = {name: float(np.quantile(rates, q)) for name, q in QUANTILES.items()}
+    return {
+        "draws": draws, "replications_per_draw": float(counts.mean()), "judgments": run.judgments,
+        "agreement_rate": quantile | {"low": quantile["p05"], "high": quantile["p95"]},
+        "never_agree": float(np.mean(rates < 0.1)), "always_agree": float(np.mean(rates > 0.9)),
+        "knife_edge": knife_edge(rates), "explained": parameter_share(rates, counts),
+        "mean_utility": {actor: {"p05": float(np.quantile(utility[:, i], 0.05)),
+                                 "p95": float(np.quantile(utility[:, i], 0.95))}
+                         for i, actor in enumerate(run.scenario.actor_names)},
+        "uncertain": [{"key": u.key, "label": u.label, "evidence": u.evidence, "actor": u.actor,
+                       "distribution": u.distribution.kind, "low": u.distribution.low, "high": u.distribution.high}
+                      for u in run.scenario.uncertain],
     }  # fmt: skip
 
 

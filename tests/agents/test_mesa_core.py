@@ -31,3 +31,27 @@ def test_mesa_package_is_deferred_until_asked_for():
     assert done.stdout.splitlines() == [
         "heavy: []", "same: True True", "version: True", "missing: module 'mesa' has no attribute 'no_such_name'",
     ]  # fmt: skip
+
+
+def test_a_finished_model_is_freed(baseline_raw):
+    """Mesa 3.3 keeps every model in a class-level id counter (mesa issue 3179); a design runs hundreds of
+    batches in one process and grew by GBs until ``simulate`` released its model."""
+    import gc
+    import weakref
+
+    from mesa.agent import Agent
+
+    from negsim.agents.model import NegotiationModel, release
+    from negsim.sim.runspec import build_run
+
+    run = build_run({"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 0,
+                     "replications": 8})  # fmt: skip
+    model = NegotiationModel(run)
+    while model.running:
+        model.step()
+    alive = weakref.ref(model)
+    release(model)
+    del model
+    gc.collect()
+    assert alive() is None
+    assert not any(isinstance(key, NegotiationModel) for key in getattr(Agent, "_ids", {}))

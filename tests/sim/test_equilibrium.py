@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from negsim.agents.model import simulate
+from negsim.sim.concession import proposer_chances, proposer_order
 from negsim.sim.equilibrium import backward_induction
 from negsim.sim.outcomes import Outcome
 from negsim.sim.runspec import build_protocol
@@ -62,10 +63,11 @@ def test_backward_induction_matches_linear_programs(seed, weighted):
     discount = np.array([a.discount for a in scenario.actors])
     T = scenario.deadline
     if weighted:
-        chance = model.behaviour.chances[model.veto]
+        chance = proposer_chances(scenario)[model.veto]
         expected = lp_backward_induction(deals, discount, T, chance=chance)
     else:
-        order = [model.behaviour.local[int(model.behaviour.order[t % 3])] for t in range(T)]
+        veto = list(np.flatnonzero(model.veto))
+        order = [veto.index(proposer_order(scenario)[t % 3]) for t in range(T)]
         expected = lp_backward_induction(deals, discount, T, order=order)
     np.testing.assert_allclose(played.value[0, 0], expected, atol=1e-9)
 

@@ -125,8 +125,8 @@ def test_a_deal_comes_exactly_when_what_the_parties_believe_no_deal_is_worth_lea
     if not deals.boxes:
         assert not agreed(result).any()
         return
-    # the first block of the noise stream is one standard normal per replication and actor (see sim/draws.py)
-    optimism = 0.1 * np.abs(spawn_generators(4)[1].standard_normal((12, len(run.scenario.actors))))
+    # the optimism stream holds one standard normal per replication and actor (see sim/draws.py)
+    optimism = 0.1 * np.abs(spawn_generators(4)[1].optimism.standard_normal((12, len(run.scenario.actors))))
     veto = np.array([a.veto for a in run.scenario.actors])
     for r in range(12):
         believed = np.minimum(deals.reservation + optimism[r, veto], 1.0)

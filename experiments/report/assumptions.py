@@ -1,0 +1,114 @@
+"""The report's section "Which assumptions decide this outcome", for runs with uncertain values.
+
+It works from the run's own parameter draws (``results.parquet``'s ``draw`` and ``param.*`` columns): how far
+the chance of a deal moves from draw to draw, and which values go with the largest moves, by the
+correlation ratio of each value against the draws' agreement rates (or, when every draw agrees, against
+each veto party's gain). That ranking is rough with a hundred draws; ``negsim-sensitivity`` gives Sobol'
+indices with intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from negsim.experiments.pages.page import Section
+from negsim.experiments.report.common import LAYOUT, ReportData, esc
+from negsim.sim.sensitivity import chance_level, given_data_index
+from negsim.sim.uncertainty import knife_edge
+
+__all__ = ["HEADING", "assumptions_section", "per_draw", "ranking"]
+
+HEADING = "Which assumptions decide this outcome"
+#: Values shown on the chart.
+SHOWN = 10
+#: The agreement rate counts as varying when its draws' rates spread more than this (standard deviation).
+VARIES = 0.02
+
+
+def per_draw(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per parameter draw: its values, agreement rate and each actor's mean realised utility."""
+    frame = results.assign(agreed=(results["outcome"] == "agreement").astype(float))
+    utilities = [c for c in results.columns if c.startswith("utility.")]
+    grouped = frame.groupby("draw", sort=True)
+    table = grouped[[f"param.{k}" for k in keys]].first()
+    table["agreement"] = grouped["agreed"].mean()
+    table[utilities] = grouped[utilities].mean()
+    return table
+
+
+def ranking(table: pd.DataFrame, keys: list[str], column: str) -> list[tuple[str, float]]:
+    """Every value's correlation ratio against ``column`` of :func:`per_draw`, largest first."""
+    scores = [(key, given_data_index(table[f"param.{key}"].to_numpy(), table[column].to_numpy())) for key in keys]
+    return sorted(scores, key=lambda item: -item[1])
+
+
+def _bars(data: ReportData, scores: list[tuple[str, float]], title: str, chance: float) -> go.Figure:
+    uncertain = {u.key: u for u in data.scenario.uncertain}
+    shown = scores[:SHOWN][::-1]
+    colours = data.colours
+    figure = go.Figure(go.Bar(
+        x=[score for _, score in shown],
+        y=[esc(f"{uncertain[key].label} · {uncertain[key].evidence}") for key, _ in shown],
+        orientation="h",
+        marker={"color": [colours.get(uncertain[key].actor, "#7f7f7f") for key, _ in shown],
+                "pattern": {"shape": ["/" if uncertain[key].evidence == "judgment" else "" for key, _ in shown],
+                            "fgcolor": "white"}},
+        hovertemplate="%{y}<br>share of the spread: %{x:.2f}<extra></extra>",
+    ))  # fmt: skip
+    figure.add_vline(x=chance, line={"dash": "dash", "color": "#555"}, annotation_text="chance level",
+                     annotation_position="top right")  # fmt: skip
+    figure.update_layout(**LAYOUT, title=esc(title), height=160 + 40 * len(shown), xaxis_title="share of the spread "
+                         "that goes with this value (0–1)", xaxis={"range": [0, 1]}, showlegend=False)  # fmt: skip
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def _spread(table: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(go.Histogram(x=100 * table["agreement"], xbins={"start": -2.5, "end": 102.5, "size": 5},
+                                    marker_color="#1b1b1b",
+                                    hovertemplate="%{x}% agree: %{y} draws<extra></extra>"))  # fmt: skip
+    figure.update_layout(**LAYOUT, height=340, bargap=0.05, xaxis_title="% of a draw's replications that agree",
+                         yaxis_title="parameter draws", xaxis={"range": [-3, 103]})  # fmt: skip
+    return figure
+
+
+def assumptions_section(data: ReportData) -> Section | None:
+    """The section, or ``None`` when the run drew no parameter (every value as written)."""
+    if "draw" not in data.results.columns or not data.scenario.uncertain:
+        return None
+    keys = [u.key for u in data.scenario.uncertain]
+    table = per_draw(data.results, keys)
+    rates = table["agreement"].to_numpy()
+    judged = sum(u.evidence == "judgment" for u in data.scenario.uncertain)
+    low, median, high = np.quantile(rates, [0.05, 0.5, 0.95])
+    text = (
+        f"This run did not take its {len(keys)} uncertain values ({judged} of them the modeller's judgments) as "
+        f"fixed: it drew them {len(table)} times, with {len(data.results) // len(table)} replications each. Across "
+        f"these draws, the median draw agrees in {100 * median:.0f} % of its replications and 90 % of draws lie "
+        f"between {100 * low:.0f} % and {100 * high:.0f} %."
+    )
+    if knife_edge(rates):
+        text += (f" This is a knife-edge: {100 * np.mean(rates < 0.1):.0f} % of draws almost never agree and "
+                 f"{100 * np.mean(rates > 0.9):.0f} % almost always do, so the forecast stands or falls with these "
+                 "assumptions.")  # fmt: skip
+    figures = [_spread(table)]
+    chance = chance_level(len(table))
+    if rates.std() > VARIES:
+        text += (" The chart below ranks the values by how much of the spread in the chance of a deal goes with "
+                 "each one alone (a correlation ratio from this run's draws; negsim-sensitivity computes Sobol' "
+                 "indices with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed "
+                 "line are within what chance gives this many draws.")  # fmt: skip
+        figures.append(_bars(data, ranking(table, keys, "agreement"), "What moves the chance of a deal", chance))
+    else:
+        text += (" The chance of a deal barely depends on these assumptions within their ranges. What they decide "
+                 "is how much each party gains: the charts rank the values by how much of the spread in each veto "
+                 "party's realised utility goes with each one alone (negsim-sensitivity computes Sobol' indices "
+                 "with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed line are "
+                 "within what chance gives this many draws.")  # fmt: skip
+        for actor in data.scenario.actors:
+            if actor.veto:
+                scores = ranking(table, keys, f"utility.{actor.name}")
+                figures.append(_bars(data, scores, f"What decides {actor.label}'s gain", chance))
+    return Section(heading=HEADING, text=text, figures=tuple(figures))
