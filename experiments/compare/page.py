@@ -11,7 +11,7 @@ from negsim.experiments.compare.charts import difference_figures, shares_figure,
 from negsim.experiments.compare.stats import Comparison
 from negsim.experiments.compare.words import config_rows, display_label, glance, pairing, run_commands, summary
 from negsim.experiments.pages.glossary import Glossary
-from negsim.experiments.pages.page import Section, write_page
+from negsim.experiments.pages.page import Section, reading_list, write_page
 from negsim.experiments.run.files import write_atomic
 from negsim.experiments.run.folder import RunFolder, find_jobs
 
@@ -150,12 +150,10 @@ def _sections(comparison: Comparison, glossary: Glossary) -> list[Section]:
         "Runs are rows, so every chart reads top to bottom. Colours stand for parties only; outcomes are greys with "
         "patterns; each issue is drawn on its full scale; a party's utility is shown against its reservation value.",
     ]
-    glossary.section()
-    tips = "".join(f"<li>{glossary.gloss(tip)}</li>" for tip in reading)
     return [
         Section(heading="What was compared", html=_runs_html(comparison), anchor="what-was-run", kind="run-box",
                 text=notes),
-        Section(heading="How to read this page", html=f"<ul>{tips}</ul>", anchor="how-to-read"),
+        reading_list(reading, glossary),
         Section(heading="In plain words", html=words, anchor="in-plain-words"),
         Section(heading="Differences from the reference", text="Each run's difference from the reference with its "
                 "95% interval; filled markers are clear differences large enough to matter.",

@@ -137,6 +137,28 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "talks ended.",
         r"escalations?",
     ),
+    "judgment": (
+        "A value the modeller chose because the source document does not give it. A sensitivity analysis draws it "
+        "from a range around the chosen value, to see how much the result rests on it.",
+        r"(?<!\.)(?:modeller's )?judgments?",
+    ),
+    "uncertain value": (
+        "A value of the scenario given a range instead of one number: each parameter draw takes one value from "
+        "every range, and the talks are simulated with those values.",
+        r"uncertain values?|parameter draws?",
+    ),
+    "Sobol' index": (
+        "The share of an outcome's variance over the parameter draws that goes with one uncertain value. Its "
+        "first-order index counts what the value does alone; its total index adds what it does together with the "
+        "others, so a total well above the first-order index means the value matters through interactions.",
+        r"Sobol' ind(?:ex|ices)|total index|first-order index",
+    ),
+    "PRIM box": (
+        "A box of value ranges found by the Patient Rule Induction Method (Friedman and Fisher, 1999), inside which "
+        "the draws mostly end one way. Density: the share of the draws in the box that end that way; coverage: the "
+        "share of all draws that end that way that fall in the box.",
+        r"PRIM|scenario discovery",
+    ),
     "misperception": (
         "A veto party overrating what no deal is worth to it, drawn once per run: it then demands more than it "
         "needs to and may hold out.",

@@ -31,6 +31,8 @@ __all__ = [
     "actor_colours",
     "legend_above",
     "outcome_marker",
+    "reading_list",
+    "run_box",
     "write_page",
 ]
 
@@ -99,6 +101,25 @@ def legend_above(fig: go.Figure, gap: int = 30) -> None:
     plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1 + gap / plot, "yanchor": "bottom",
                               "yref": "paper"})  # fmt: skip
+
+
+def run_box(facts: list[str], command: str, *, after: str = "", heading: str = "What was run") -> Section:
+    """The box every page opens with: what was run (``facts``, trusted HTML), then ``after`` (trusted HTML, such
+    as what changed), then the command that runs it again.
+
+    >>> run_box(["Scenario <b>baseline</b>"], "negsim seed=0").html.split("</p>")[-1]
+    '<code class="command">negsim seed=0</code>'
+    """
+    body = ("<ul>" + "".join(f"<li>{fact}</li>" for fact in facts) + f"</ul>{after}<p>To run it again (from the "
+            f'folder you ran it in):</p><code class="command">{html.escape(command)}</code>')  # fmt: skip
+    return Section(heading=heading, html=body, anchor="what-was-run", kind="run-box")
+
+
+def reading_list(tips: list[str], glossary: Glossary, *, heading: str = "How to read this page") -> Section:
+    """A short guide for a student meeting the page for the first time: ``tips`` (plain text), terms glossed."""
+    glossary.section()
+    items = "".join(f"<li>{glossary.gloss(tip)}</li>" for tip in tips)
+    return Section(heading=heading, html=f"<ul>{items}</ul>", anchor="how-to-read")
 
 
 def _anchor(section: Section, index: int) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.labels import key_label, value_label
-from negsim.experiments.pages.page import Section
+from negsim.experiments.pages.page import Section, reading_list, run_box
 from negsim.experiments.pages.provenance import changes, reproduce_command
 from negsim.experiments.report.common import ReportData, esc
 from negsim.sim.spec import ActorSpec
@@ -42,16 +42,11 @@ def run_section(data: ReportData) -> Section:
         diff = "<p>Nothing changed: the named scenario exactly as its file sets it.</p>"
     command = reproduce_command(list(data.overrides or ()), data.hydra,
                                 extra={"seed": run.seed, "replications": run.replications})  # fmt: skip
-    body = (
-        "<ul>" + "".join(f"<li>{fact}</li>" for fact in facts) + f"</ul>{diff}<p>To run it again (from the folder "
-        f"you ran it in):</p><code class=\"command\">{esc(command)}</code>"
-    )
-    return Section(heading="What was run", html=body, anchor="what-was-run", kind="run-box")
+    return run_box(facts, command, after=diff)
 
 
 def reading_section(data: ReportData, glossary: Glossary) -> Section:
     """A short guide for a student reading the page for the first time."""
-    glossary.section()
     n = len(data.results)
     tips = [
         f"The talks were simulated {n:,} times (replications). The runs differ only by chance events, so the share "
@@ -65,8 +60,7 @@ def reading_section(data: ReportData, glossary: Glossary) -> Section:
         "For a class: “Projector mode” uses the whole width of the screen; “Print or save as PDF” keeps every chart "
         "whole on its page.",
     ]
-    items = "".join(f"<li>{glossary.gloss(tip)}</li>" for tip in tips)
-    return Section(heading="How to read this report", html=f"<ul>{items}</ul>", anchor="how-to-read")
+    return reading_list(tips, glossary, heading="How to read this report")
 
 
 def _example(data: ReportData) -> tuple[ActorSpec, dict, int | None, str]:

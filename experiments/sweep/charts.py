@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from negsim.experiments.pages.glossary import Glossary
-from negsim.experiments.pages.page import Section, write_page
+from negsim.experiments.pages.page import Section, reading_list, run_box, write_page
 from negsim.experiments.pages.provenance import (
     RUN_ONLY,
     experiment_note,
@@ -98,13 +98,10 @@ def _run_section(view: SweepView, context: dict) -> Section:
     runs = cells["replications"]
     size = f"{int(runs.iloc[0]):,} runs each" if runs.nunique() == 1 else f"{int(runs.sum()):,} runs in all"
     items.append(f"{len(cells)} jobs, {size}")
-    body = ("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul><p>To run it again (from the folder you "
-            f'ran it in):</p><code class="command">{esc(context["command"])}</code>')  # fmt: skip
-    return Section(heading="What was run", html=body, anchor="what-was-run", kind="run-box")
+    return run_box(items, context["command"])
 
 
 def _reading(glossary: Glossary) -> Section:
-    glossary.section()
     tips = [
         "Each job is one run of the scenario with one combination of the swept settings, simulated many times "
         "(replications); a point or a cell is one job.",
@@ -116,8 +113,7 @@ def _reading(glossary: Glossary) -> Section:
         "to it. Colours stand for parties only; outcomes are greys with patterns.",
         "Hover over a point or a cell for its job's settings; the table at the end lists every job.",
     ]
-    items = "".join(f"<li>{glossary.gloss(tip)}</li>" for tip in tips)
-    return Section(heading="How to read this page", html=f"<ul>{items}</ul>", anchor="how-to-read")
+    return reading_list(tips, glossary)
 
 
 def _job_table(view: SweepView) -> str:
