@@ -137,6 +137,9 @@ def sweep_sections(view: SweepView, context: dict, glossary: Glossary) -> list[S
     words = "".join(f"<p>{glossary.gloss(line)}</p>" for line in sweep_words(view))
     notes = "".join(f"<li>{esc(note)}</li>" for note in figures["notes"])
     words += f"<p>Terms that do not move across the jobs (not drawn as heatmaps):</p><ul>{notes}</ul>" if notes else ""
+    if context.get("comparison"):
+        words += ('<p>Each job set against the first, with the differences and their 95% intervals: <a '
+                  'href="comparison.html">comparison.html</a>, beside this page.</p>')
     sections = [_run_section(view, context), _reading(glossary), Section(heading="In plain words", html=words)]
     texts = {
         "outcomes": ("How the talks ended", "The share of runs that ended in agreement, breakdown, stalemate or "
@@ -154,13 +157,17 @@ def sweep_sections(view: SweepView, context: dict, glossary: Glossary) -> list[S
     return sections
 
 
-def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str | None = None) -> Path:
-    """Write ``sweep.html`` (self-contained, offline, interactive) for the sweep in ``path``'s folder."""
+def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str | None = None,
+                     comparison: bool = False) -> Path:  # fmt: skip
+    """Write ``sweep.html`` (self-contained, offline, interactive) for the sweep in ``path``'s folder.
+
+    ``comparison``: the sweep also writes ``comparison.html`` beside it, which the page then points to.
+    """
     sweep_dir = Path(path).parent
     view = SweepView.build(cells, params, sweep_dir)
     context = _context(view, params, sweep_dir)
     labels = " and ".join(view.label(p) for p in view.varying) or "no varying setting"
     title = title or (f"Experiment “{context['experiment']}”" if context["experiment"] else f"Sweep over {labels}")
     glossary = Glossary(round_text=view.scenario.round if view.scenario else "")
-    return write_page(path, title=title, lead=context["question"], sections=sweep_sections(view, context, glossary),
-                      glossary=glossary)  # fmt: skip
+    sections = sweep_sections(view, context | {"comparison": comparison}, glossary)
+    return write_page(path, title=title, lead=context["question"], sections=sections, glossary=glossary)
