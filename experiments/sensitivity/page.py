@@ -30,6 +30,11 @@ def _colours(result: Sensitivity) -> dict[str | None, str]:
     return {**actor_colours(result.run.scenario.actor_names), None: NEUTRAL}
 
 
+def _fixed(figure: go.Figure) -> go.Figure:
+    """Axes that do not zoom or pan, as on every page: the chart's only button is the PNG download."""
+    return figure.update_xaxes(fixedrange=True).update_yaxes(fixedrange=True)
+
+
 def _indices_figure(result: Sensitivity, output: str, label: str) -> go.Figure:
     record, colours = result.record, _colours(result)
     ranked = top_values(record, output, SHOWN)[::-1]  # largest at the top
@@ -54,7 +59,7 @@ def _indices_figure(result: Sensitivity, output: str, label: str) -> go.Figure:
                          height=120 + 42 * len(ranked), title=f"{html.escape(label)}: share of its variance",
                          xaxis_title="Sobol' index", xaxis={"range": [0, 1.05]}, margin={"l": 20})  # fmt: skip
     figure.update_yaxes(automargin=True)
-    return figure
+    return _fixed(figure)
 
 
 def _rate_figure(result: Sensitivity) -> go.Figure:
@@ -65,7 +70,7 @@ def _rate_figure(result: Sensitivity) -> go.Figure:
                                     hovertemplate="%{x}% agree: %{y} draws<extra></extra>"))  # fmt: skip
     figure.update_layout(**CHART_LAYOUT, height=380, bargap=0.05, xaxis_title="% of a draw's replications that agree",
                          yaxis_title="parameter draws", xaxis={"range": [-3, 103]})  # fmt: skip
-    return figure
+    return _fixed(figure)
 
 
 def _scatter_figure(result: Sensitivity) -> go.Figure | None:
@@ -94,7 +99,7 @@ def _scatter_figure(result: Sensitivity) -> go.Figure | None:
                              line={"color": "black", "width": 2, "dash": "dash"})  # fmt: skip
     labels = [html.escape(p["label"]) for p, _ in ranked]
     figure.update_layout(**CHART_LAYOUT, height=480, xaxis_title=labels[0], yaxis_title=labels[1])
-    return figure
+    return _fixed(figure)
 
 
 def _parameters_table(result: Sensitivity) -> str:

@@ -28,6 +28,8 @@ SWEEPS = {
     "large": ["-m", "scenario=baseline,coalition_deploys", "replications=100000", "report=true"],
     "grid": ["+experiment=territory_pressure", "replications=100"],
     "twelve": ["-m", f"scenario={LIBRARY}", "seed=0,1", "replications=100"],
+    "sensitivity": ["+analysis=sensitivity", "uncertainty.judgments=0.05", "sensitivity.base_samples=16",
+                    "sensitivity.replications=8", "sensitivity.resamples=20"],
 }
 PAGES = {
     "report": ("small", "0/report.html"),
@@ -37,6 +39,7 @@ PAGES = {
     "sweep-grid": ("grid", "sweep.html"),
     "comparison-12": ("twelve", "comparison.html"),
     "sweep-12": ("twelve", "sweep.html"),
+    "sensitivity": ("sensitivity", "sensitivity.html"),
 }
 COUNT = "() => document.querySelectorAll('figure.chart').length"
 MODEBAR = "Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title'))"
@@ -44,7 +47,8 @@ MODEBAR = "Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getA
 
 def _sweep(name: str, root: Path) -> Path:
     folder = root / name
-    done = run_negsim([*SWEEPS[name], "progress=false", f"hydra.sweep.dir={folder}"], cwd=root)
+    where = "run" if name == "sensitivity" else "sweep"  # one analysis, not a sweep
+    done = run_negsim([*SWEEPS[name], "progress=false", f"hydra.{where}.dir={folder}"], cwd=root)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
 
@@ -91,7 +95,7 @@ def test_every_page_reads_well_at_laptop_and_projector_size(sweeps, shots, name,
         print(f"\nscreenshots of {name}: {shots}/{name}-*.png")
 
 
-@pytest.mark.parametrize("name", ["report", "sweep-grid", "comparison-12"])
+@pytest.mark.parametrize("name", ["report", "sweep-grid", "comparison-12", "sensitivity"])
 def test_printing_keeps_every_chart_whole_on_one_page(sweeps, name):
     sweep, file = PAGES[name]
     with open_page(sweeps[sweep] / file) as (page, errors):
