@@ -57,7 +57,8 @@ class NegotiationModel(Model):
     single row that broadcasts when the value is the same in every replication.
     """
 
-    def __init__(self, run: RunSpec, parameters: Parameters | None = None, common_noise: int | None = None) -> None:
+    def __init__(self, run: RunSpec, parameters: Parameters | None = None,
+                 common_noise: int | tuple[np.ndarray, int] | None = None) -> None:  # fmt: skip
         mesa_rng, self.streams = spawn_generators(run.seed)
         super().__init__(rng=mesa_rng)
         self.talks, self.protocol, self.replications = run.scenario, run.protocol, run.replications
@@ -66,10 +67,13 @@ class NegotiationModel(Model):
         self._read_parameters()
         R, (n, m) = run.replications, self.ideal.shape[1:]
         self.cap = shock_cap(self.talks)
-        # With common noise, replication r plays noise row r % common_noise: every parameter draw of a design
-        # meets the same chance events, so differences between draws are the parameters' alone.
-        self.noise_rows = None if common_noise is None else np.arange(R) % common_noise
-        self.noise_size = R if common_noise is None else common_noise
+        # With common noise, replication r plays noise row r % common_noise (or rows[r] of ``size`` rows): the
+        # parameter samples of a design meet the same chance events, so their differences are the parameters'.
+        self.noise_rows, self.noise_size = None, R
+        if isinstance(common_noise, tuple):
+            self.noise_rows, self.noise_size = np.asarray(common_noise[0], np.intp), int(common_noise[1])
+        elif common_noise is not None:
+            self.noise_rows, self.noise_size = np.arange(R) % common_noise, int(common_noise)
         optimism = draw_optimism(self.streams, replications=self.noise_size, actors=n)
         if self.noise_rows is not None:
             optimism = optimism[self.noise_rows]
@@ -339,7 +343,8 @@ class NegotiationModel(Model):
 
 
 def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None,
-             parameters: Parameters | None = None, common_noise: int | None = None) -> RunResult:  # fmt: skip
+             parameters: Parameters | None = None,
+             common_noise: int | tuple[np.ndarray, int] | None = None) -> RunResult:  # fmt: skip
     """Run every replication of ``run`` to its end and return the results.
 
     Args:
@@ -347,8 +352,9 @@ def simulate(run: RunSpec, *, progress: Callable[[int, int], None] | None = None
         progress: called as ``progress(round, deadline)`` after each round.
         parameters: the scenario's values per replication (default: drawn from the run's seed, see
             :func:`negsim.sim.parameters.parameters_for`); a design passes its own.
-        common_noise: give replication ``r`` the noise of replication ``r % common_noise`` (a design's
-            common random numbers); default: every replication its own.
+        common_noise: give replication ``r`` the noise of replication ``r % common_noise``, or, as
+            ``(rows, size)``, noise row ``rows[r]`` of ``size`` rows drawn (a design's common random
+            numbers); default: every replication its own.
     """
     model = NegotiationModel(run, parameters, common_noise)
     try:

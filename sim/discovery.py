@@ -101,7 +101,9 @@ def prim(x: np.ndarray, y: np.ndarray, *, alpha: float = 0.05, min_mass: float =
         kept = _score(_measure(x, y, limits))
         options = [({k: v for k, v in limits.items() if k != i}) for i in limits]
         best = max(options, key=lambda option: _score(_measure(x, y, option)))
-        if _score(_measure(x, y, best)) < kept - 0.01 and len(limits) <= MOST_LIMITS:
+        # a limit stays only when it adds more than chance would: 0.03 to the score (with 46 inputs and 512
+        # draws, 0.01 kept a chance limit in most boxes; at 2,048 draws the planted limits still pass)
+        if _score(_measure(x, y, best)) < kept - 0.03 and len(limits) <= MOST_LIMITS:
             break
         limits = best
     return _measure(x, y, limits)

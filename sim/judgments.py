@@ -176,15 +176,18 @@ def widen(scenario: ScenarioSpec, amount: float) -> ScenarioSpec:
     """
     if amount <= 0:
         return scenario
-    ranged = {u.key for u in scenario.uncertain}
+    extent = {u.key: (u.distribution.low, u.distribution.high) for u in scenario.uncertain}
     added = {}
-    widened = [(k, v, lo, hi) for k, v, lo, hi in judged_values(scenario) if k not in ranged]
+    widened = [(k, v, lo, hi) for k, v, lo, hi in judged_values(scenario) if k not in extent]
     room = _weight_room(scenario, [k for k, *_ in widened])
+    # In order (an ideal before its red lines, a linkage's min before its max), each range is kept clear of
+    # the ranges already set, the file's and those added here, so every pair stays ordered in every draw.
     for key, value, low, high in widened:
-        low, high = _inside_ranges(scenario, key, low, high)
+        low, high = _inside_ranges(extent, key, low, high)
         step = amount * (value if key.endswith(".concession") else _scale(scenario, key))
         top = min(high, value + step, value + room.get(key, math.inf))
         added[key] = Distribution("uniform", max(low, value - step), max(top, value))
+        extent[key] = (added[key].low, added[key].high)
     return with_ranges(scenario, {u.key: u.distribution for u in scenario.uncertain} | added)
 
 
@@ -202,11 +205,11 @@ def _weight_room(scenario: ScenarioSpec, keys: list[str]) -> dict[str, float]:
     return room
 
 
-def _inside_ranges(scenario: ScenarioSpec, key: str, low: float, high: float) -> tuple[float, float]:
-    """Tighten legal bounds that depend on another value which already has a range (an ideal inside its red
-    lines, a red line beyond its ideal, a linkage's min below its max), so every pair stays ordered in
-    every draw."""
-    extent = {u.key: (u.distribution.low, u.distribution.high) for u in scenario.uncertain}
+def _inside_ranges(extent: dict[str, tuple[float, float]], key: str, low: float,
+                   high: float) -> tuple[float, float]:  # fmt: skip
+    """Tighten legal bounds that depend on another value which already has a range in ``extent`` (an ideal
+    inside its red lines, a red line beyond its ideal, a linkage's min below its max), so every pair stays
+    ordered in every draw."""
     part = key.split(".")
     if part[0] == "actors" and part[2] == "ideal":
         base = f"actors.{part[1]}.red_lines.{part[3]}"

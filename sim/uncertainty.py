@@ -170,11 +170,86 @@ def parameter_share(rates: np.ndarray, counts: np.ndarray) -> float | None:
     return float(np.clip(between / total, 0.0, 1.0))
 
 
-def knife_edge(rates: np.ndarray) -> bool:
+def chance_spread(rates: np.ndarray, counts: np.ndarray) -> tuple[float, float] | None:
+    """The spread of the draws' *chances* of success, their Monte Carlo noise removed: a Beta distribution's
+    ``(a, b)`` with the draws' mean and the variance between their true rates (the beta-binomial method of
+    moments, the variance as in :func:`parameter_share`). ``None`` when the draws differ by no more than their
+    noise, or with fewer than two draws or two replications a draw.
+
+    >>> a, b = chance_spread(np.array([0.0, 1.0] * 20), np.full(40, 10.0))
+    >>> bool(a < 0.05 and b < 0.05)  # draws that never or always agree: a U-shaped Beta
+    True
+    """
+    rates, counts = np.asarray(rates, float), np.asarray(counts, float)
+    if len(rates) < 2 or counts.min() < 2:
+        return None
+    mean = float(np.average(rates, weights=counts))
+    total = mean * (1.0 - mean)
+    between = float(np.var(rates, ddof=1) - np.mean(rates * (1.0 - rates) / (counts - 1.0)))
+    if total <= 0 or between <= 0:
+        return None
+    size = max(total / min(between, total) - 1.0, 1e-3)  # a + b; between -> total: all mass at 0 and 1
+    return mean * size, (1.0 - mean) * size
+
+
+def chance_quantiles(rates: np.ndarray, counts: np.ndarray, probabilities) -> np.ndarray:
+    """Quantiles of the draws' chances (:func:`chance_spread`); every quantile is the mean rate when the draws
+    differ by no more than their noise."""
+    from scipy.special import betaincinv
+
+    spread = chance_spread(rates, counts)
+    if spread is None:
+        mean = float(np.average(rates, weights=counts)) if np.sum(counts) > 0 else float(np.mean(rates))
+        return np.full(len(probabilities), mean)
+    return betaincinv(*spread, np.asarray(probabilities, float))
+
+
+def knife_edge(rates: np.ndarray, counts: np.ndarray | None = None) -> bool:
     """Whether the outcome flips with the assumptions: some draws almost never agree and some almost always do.
+
+    Given each draw's number of replications ``counts``, judged on the draws' chances (:func:`chance_spread`),
+    not on their noisy rates: with few replications a draw, rates of 0 and 1 come from chance alone.
 
     >>> knife_edge(np.array([0.0, 0.05, 0.5, 0.95, 1.0]))
     True
+    >>> knife_edge(np.array([0.0, 1.0] * 20), np.full(40, 1.0))  # one replication a draw: cannot tell
+    False
     """
     rates = np.asarray(rates, float)
-    return bool(np.mean(rates < 0.1) >= KNIFE_EDGE_SHARE and np.mean(rates > 0.9) >= KNIFE_EDGE_SHARE)
+    if counts is None:
+        return bool(np.mean(rates < 0.1) >= KNIFE_EDGE_SHARE and np.mean(rates > 0.9) >= KNIFE_EDGE_SHARE)
+    from scipy.special import betainc
+
+    spread = chance_spread(rates, counts)
+    if spread is None:
+        return False
+    low, high = betainc(*spread, 0.1), 1.0 - betainc(*spread, 0.9)
+    return bool(low >= KNIFE_EDGE_SHARE and high >= KNIFE_EDGE_SHARE)
+
+
+#: Quantiles of the draws' chances written to the outputs.
+QUANTILES = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
+
+
+def chance_summary(rates: np.ndarray, counts: np.ndarray) -> dict:
+    """How the chance of success spreads over parameter draws, Monte Carlo noise removed: its quantiles (``low``
+    and ``high`` are the 5 % and 95 % ones), the shares of draws whose chance is below 0.1 (``never_agree``) and
+    above 0.9 (``always_agree``), whether that is a knife-edge; and ``observed``, the quantiles of the draws'
+    own rates, noise included.
+    """
+    from scipy.special import betainc
+
+    rates, counts = np.asarray(rates, float), np.asarray(counts, float)
+    chances = chance_quantiles(rates, counts, list(QUANTILES.values()))
+    quantile = {name: float(q) for name, q in zip(QUANTILES, chances, strict=True)}
+    spread = chance_spread(rates, counts)
+    if spread is None:
+        mean = quantile["median"]
+        never, always = float(mean < 0.1), float(mean > 0.9)
+    else:
+        never, always = float(betainc(*spread, 0.1)), float(1.0 - betainc(*spread, 0.9))
+    return quantile | {
+        "low": quantile["p05"], "high": quantile["p95"], "never_agree": never, "always_agree": always,
+        "knife_edge": knife_edge(rates, counts),
+        "observed": {name: float(np.quantile(rates, q)) for name, q in QUANTILES.items()},
+    }  # fmt: skip

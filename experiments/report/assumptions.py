@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.common import LAYOUT, ReportData, esc
 from negsim.sim.sensitivity import chance_level, given_data_index
-from negsim.sim.uncertainty import knife_edge
+from negsim.sim.uncertainty import chance_summary
 
 __all__ = ["HEADING", "assumptions_section", "per_draw", "ranking"]
 
@@ -82,31 +82,38 @@ def assumptions_section(data: ReportData) -> Section | None:
     table = per_draw(data.results, keys)
     rates = table["agreement"].to_numpy()
     judged = sum(u.evidence == "judgment" for u in data.scenario.uncertain)
-    low, median, high = np.quantile(rates, [0.05, 0.5, 0.95])
+    counts = np.full(len(rates), len(data.results) / len(table))
+    chances = chance_summary(rates, counts)
+    low, median, high = chances["low"], chances["median"], chances["high"]
+    seen = chances["observed"]
     text = (
         f"This run did not take its {len(keys)} uncertain values ({judged} of them the modeller's judgments) as "
         f"fixed: it drew them {len(table)} times, with {len(data.results) // len(table)} replications each. Across "
-        f"these draws, the median draw agrees in {100 * median:.0f} % of its replications and 90 % of draws lie "
-        f"between {100 * low:.0f} % and {100 * high:.0f} %."
+        f"these draws, the chance of a deal has a median of {100 * median:.0f} %, and 90 % of draws give it between "
+        f"{100 * low:.0f} % and {100 * high:.0f} %. (Each draw's own rate also carries the luck of its few "
+        f"replications: the rates in the chart lie between {100 * seen['p05']:.0f} % and {100 * seen['p95']:.0f} %; "
+        "the figures above have that luck removed.)"
     )
-    if knife_edge(rates):
-        text += (f" This is a knife-edge: {100 * np.mean(rates < 0.1):.0f} % of draws almost never agree and "
-                 f"{100 * np.mean(rates > 0.9):.0f} % almost always do, so the forecast stands or falls with these "
-                 "assumptions.")  # fmt: skip
+    if chances["knife_edge"]:
+        text += (f" This is a knife-edge: in {100 * chances['never_agree']:.0f} % of draws a deal is almost "
+                 f"impossible and in {100 * chances['always_agree']:.0f} % almost certain, so the forecast stands or "
+                 "falls with these assumptions.")  # fmt: skip
     figures = [_spread(table)]
     chance = chance_level(len(table))
     if rates.std() > VARIES:
         text += (" The chart below ranks the values by how much of the spread in the chance of a deal goes with "
                  "each one alone (a correlation ratio from this run's draws; negsim-sensitivity computes Sobol' "
                  "indices with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed "
-                 "line are within what chance gives this many draws.")  # fmt: skip
+                 "line are within what chance gives this many draws, and with many values a few bars will cross it "
+                 "by chance alone, so read the line as a guide, not a test.")  # fmt: skip
         figures.append(_bars(data, ranking(table, keys, "agreement"), "What moves the chance of a deal", chance))
     else:
         text += (" The chance of a deal barely depends on these assumptions within their ranges. What they decide "
                  "is how much each party gains: the charts rank the values by how much of the spread in each veto "
                  "party's realised utility goes with each one alone (negsim-sensitivity computes Sobol' indices "
                  "with intervals). Colours are actors; hatched bars are judgments; bars short of the dashed line are "
-                 "within what chance gives this many draws.")  # fmt: skip
+                 "within what chance gives this many draws, and with many values a few bars will cross it by chance "
+                 "alone, so read the line as a guide, not a test.")  # fmt: skip
         for actor in data.scenario.actors:
             if actor.veto:
                 scores = ranking(table, keys, f"utility.{actor.name}")

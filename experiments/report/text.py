@@ -214,7 +214,9 @@ def below_reservation(data: ReportData) -> str:
     """
     parts = []
     for actor in data.scenario.actors:
-        below = int((data.agreed[f"utility.{actor.name}"] < actor.reservation - _SHORT).sum())
+        # with a range, each replication's own value of no deal
+        floor = data.agreed.get(f"param.actors.{actor.name}.reservation", actor.reservation)
+        below = int((data.agreed[f"utility.{actor.name}"] < floor - _SHORT).sum())
         if below:
             why = "a veto party, which should accept no such deal" if actor.veto else "no veto: its yes was not needed"
             parts.append(f"{actor.label} ({why}) in {below:,} of the {len(data.agreed):,} agreements")

@@ -74,17 +74,19 @@ def format_summary(run: RunSpec, summary: dict, folder: str) -> str:
         rate_over = spread["agreement_rate"]
         lines += [
             "",
-            f"{len(spread['uncertain'])} uncertain values, {spread['draws']:,} parameter draws: 90% of draws agree in "
-            f"{_pct(rate_over['low']).strip()} – {_pct(rate_over['high']).strip()} of their replications "
-            f"(median {_pct(rate_over['median']).strip()})",
+            f"{len(spread['uncertain'])} uncertain values, {spread['draws']:,} parameter draws: the chance of a deal "
+            f"is {_pct(rate_over['low']).strip()} – {_pct(rate_over['high']).strip()} in 90% of draws (median "
+            f"{_pct(rate_over['median']).strip()}; each draw's own rate over its "
+            f"{spread['replications_per_draw']:.0f} replications, chance included: "
+            f"{_pct(rate_over['observed']['p05']).strip()} – {_pct(rate_over['observed']['p95']).strip()})",
         ]
         if spread["explained"] is not None:
             lines.append(f"the uncertain values explain {_pct(spread['explained']).strip()} of the variation in "
                          "agreement; the rest is chance within a draw")  # fmt: skip
         if spread["knife_edge"]:
-            lines.append(f"knife-edge: {_pct(spread['never_agree']).strip()} of draws almost never agree, "
-                         f"{_pct(spread['always_agree']).strip()} almost always do (negsim-sensitivity shows which "
-                         "values decide it)")  # fmt: skip
+            lines.append(f"knife-edge: in {_pct(spread['never_agree']).strip()} of draws a deal is almost impossible "
+                         f"(chance below 10%), in {_pct(spread['always_agree']).strip()} almost certain (above 90%); "
+                         "negsim-sensitivity shows which values decide it")  # fmt: skip
     to_agree = summary["mean_rounds_to_agreement"]
     lines += ["", f"mean rounds {summary['mean_rounds']:.1f}" + (f" (to agreement {to_agree:.1f})" if to_agree else "")]
     lines += ["", f"{'agreed terms (mean)':<24}{'value':>7}  scale"]

@@ -1,8 +1,11 @@
 """Run the model on a design: many parameter samples, each with its own replications, in batches.
 
-Every sample meets the same chance events (common random numbers: replication ``j`` of every sample plays
-the run's noise row ``j``), so differences between samples are their parameters' doing alone, which is
-what a sensitivity analysis asks about.
+Samples in one *block* meet the same chance events (common random numbers: replication ``j`` of every sample
+in block ``b`` plays noise row ``b * replications + j``), so differences between them are their parameters'
+doing alone; different blocks meet independent chance events. A Saltelli design puts base sample ``j`` of
+``A``, ``B`` and every ``AB_i`` in block ``j``: each estimator term compares samples under the same noise,
+and the estimates average over as many noise draws as there are base samples, so the bootstrap over base
+samples covers the noise too. The noise rows depend on the block alone, never on the batching.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class DesignOutputs:
     rounds: np.ndarray
 
 
-def run_design(run: RunSpec, values: np.ndarray, *, replications: int,
+def run_design(run: RunSpec, values: np.ndarray, *, replications: int, blocks: int = 1,
                progress: Callable[[int, int], None] | None = None) -> DesignOutputs:  # fmt: skip
     """Simulate every row of ``values`` ``(N, K)`` (one value per entry of ``run.scenario.uncertain``).
 
@@ -44,9 +47,11 @@ def run_design(run: RunSpec, values: np.ndarray, *, replications: int,
         run: the run whose scenario, protocol and seed to use (its own replications are ignored).
         values: the samples.
         replications: replications per sample.
+        blocks: sample ``i`` is in noise block ``i % blocks`` (a Saltelli design: its base samples).
         progress: called as ``progress(samples_done, samples)``.
     """
     samples = len(values)
+    noise_size = blocks * replications
     m, n = len(run.scenario.issues), len(run.scenario.actors)
     agreement, rounds = np.zeros(samples), np.zeros(samples)
     terms, utility = np.full((samples, m), np.nan), np.zeros((samples, n))
@@ -56,7 +61,9 @@ def run_design(run: RunSpec, values: np.ndarray, *, replications: int,
         count = part.stop - part.start
         batch = dataclasses.replace(run, replications=count * replications, record=0)
         parameters = Parameters.from_values(run.scenario, values[part], batch.replications)
-        result = simulate(batch, parameters=parameters, common_noise=replications)
+        block = np.arange(part.start, part.stop) % blocks
+        rows = (block[:, None] * replications + np.arange(replications)).ravel()
+        result = simulate(batch, parameters=parameters, common_noise=(rows, noise_size))
         shape = (count, replications)
         agreed = (result.outcome == Outcome.AGREEMENT).reshape(shape)
         agreement[part] = agreed.mean(axis=1)

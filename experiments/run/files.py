@@ -18,9 +18,10 @@ import yaml
 from negsim.sim.analysis import Analysis, analyse, analysis_record
 from negsim.sim.outcomes import Outcome, RunResult
 from negsim.sim.spec import RunSpec
-from negsim.sim.uncertainty import draw_rates, knife_edge, parameter_share
+from negsim.sim.uncertainty import chance_summary, draw_rates, parameter_share
 
-__all__ = ["results_frame", "rounds_frame", "summarize", "wilson_interval", "write_atomic", "write_run", "yaml_text"]
+__all__ = ["results_frame", "rounds_frame", "share_interval", "summarize", "wilson_interval", "write_atomic",
+           "write_run", "yaml_text"]
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -36,6 +37,35 @@ def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def share_interval(hits: np.ndarray, groups: np.ndarray | None = None) -> tuple[float, float]:
+    """Wilson interval for the share of ``hits``; with ``groups`` (each replication's parameter draw), widened
+    for the draws: replications of one draw share its values, so they tell less than as many independent ones.
+
+    The Wilson interval then uses the effective number of replications, ``n / design effect`` (Kish 1965),
+    the design effect being the ratio of the share's variance estimated from the draws' spread (a
+    cluster-robust variance) to the binomial one, at least 1.
+
+    >>> [round(x, 4) for x in share_interval(np.array([True] * 50 + [False] * 50))]
+    [0.4038, 0.5962]
+    >>> [round(x, 4) for x in share_interval(np.repeat([True, False], 50), np.repeat(np.arange(10), 10))]
+    [0.2265, 0.7735]
+    """
+    hits = np.asarray(hits, bool)
+    n, k = len(hits), int(np.count_nonzero(hits))
+    if groups is None or n == 0:
+        return wilson_interval(k, n)
+    sizes = np.bincount(groups)
+    used = sizes > 0
+    draws = int(np.count_nonzero(used))
+    p = k / n
+    if draws < 2 or p in (0.0, 1.0):
+        return wilson_interval(k, n)
+    rates = np.bincount(groups, weights=hits.astype(float))[used] / sizes[used]
+    between = draws / (draws - 1) * float(np.sum((sizes[used] * (rates - p)) ** 2)) / n**2
+    effective = n / max(1.0, between / (p * (1 - p) / n))
+    return wilson_interval(p * effective, effective)
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -134,7 +164,7 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
     counts = np.bincount(result.outcome, minlength=len(Outcome))
     agreed = result.outcome == Outcome.AGREEMENT
     stalled = result.outcome == Outcome.STALEMATE
-    low, high = wilson_interval(int(counts[Outcome.AGREEMENT]), run.replications)
+    low, high = share_interval(agreed, result.draw)  # with uncertain values, the draws' spread counts too
     scenario = run.scenario
     terms, value = result.terms[agreed], result.value[agreed]
     analysis = analysis if analysis is not None else analyse(scenario)
@@ -160,26 +190,24 @@ def summarize(run: RunSpec, result: RunResult, *, elapsed: float | None = None,
     }  # fmt: skip
 
 
-#: Quantiles of the per-draw rates written to ``summary.json``.
-QUANTILES = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
-
-
 def parameter_record(run: RunSpec, result: RunResult) -> dict:
     """How the outcome varies over parameter draws: the spread of each draw's agreement rate and mean utilities.
 
-    Each draw's rate comes from its own replications, so the quantiles include that Monte Carlo noise;
-    ``explained`` removes it (:func:`negsim.sim.uncertainty.parameter_share`).
+    Each draw's rate comes from its own replications, so it carries Monte Carlo noise: ``agreement_rate`` gives
+    the quantiles of the draws' chances of a deal with that noise removed (a beta-binomial fit,
+    :func:`negsim.sim.uncertainty.chance_summary`), ``agreement_rate.observed`` those of the rates themselves;
+    ``explained`` is the share of the variation the parameters account for (:func:`parameter_share`).
     """
     draws = len(result.parameters)
     rates, counts = draw_rates(result.outcome == Outcome.AGREEMENT, result.draw, draws)
     utility = np.stack([np.bincount(result.draw, weights=result.utility[:, i], minlength=draws) / counts
                         for i in range(result.utility.shape[1])], axis=1)  # fmt: skip
-    quantile = {name: float(np.quantile(rates, q)) for name, q in QUANTILES.items()}
+    chances = chance_summary(rates, counts)
     return {
         "draws": draws, "replications_per_draw": float(counts.mean()), "judgments": run.judgments,
-        "agreement_rate": quantile | {"low": quantile["p05"], "high": quantile["p95"]},
-        "never_agree": float(np.mean(rates < 0.1)), "always_agree": float(np.mean(rates > 0.9)),
-        "knife_edge": knife_edge(rates), "explained": parameter_share(rates, counts),
+        "agreement_rate": {k: v for k, v in chances.items() if k not in ("never_agree", "always_agree", "knife_edge")},
+        "never_agree": chances["never_agree"], "always_agree": chances["always_agree"],
+        "knife_edge": chances["knife_edge"], "explained": parameter_share(rates, counts),
         "mean_utility": {actor: {"p05": float(np.quantile(utility[:, i], 0.05)),
                                  "p95": float(np.quantile(utility[:, i], 0.95))}
                          for i, actor in enumerate(run.scenario.actor_names)},

@@ -21,7 +21,7 @@ from negsim.experiments.run.design import run_design
 from negsim.sim.discovery import describe, prim
 from negsim.sim.sensitivity import Indices, design, sobol
 from negsim.sim.spec import RunSpec
-from negsim.sim.uncertainty import knife_edge
+from negsim.sim.uncertainty import QUANTILES, chance_summary
 
 __all__ = ["Sensitivity", "SensitivitySettings", "analyse_sensitivity", "top_values"]
 #: Outputs whose standard deviation over the design is below this share of their scale get no indices.
@@ -110,7 +110,7 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
     design_seq, boot_seq = np.random.SeedSequence(run.seed).spawn(5)[3:]
     values = design([u.distribution for u in uncertain], n, np.random.default_rng(design_seq))
     start = time.perf_counter()
-    simulated = run_design(run, values, replications=settings.replications, progress=progress)
+    simulated = run_design(run, values, replications=settings.replications, blocks=n, progress=progress)
     simulation = time.perf_counter() - start
     outputs, names, labels, imputed = _outputs(run, simulated)
     spans = {f"terms.{issue.name}": issue.span for issue in run.scenario.issues}
@@ -124,6 +124,7 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
     keys = [u.key for u in uncertain]
     value_labels = [u.label for u in uncertain]
     likely = rates >= settings.likely
+    chances = chance_summary(rates, np.full(len(rates), float(settings.replications)))
     discovered = {
         "likely": _box_record(prim(values[independent], likely), value_labels, keys, "agreement likely"),
         "unlikely": _box_record(prim(values[independent], ~likely), value_labels, keys, "agreement unlikely"),
@@ -138,9 +139,10 @@ def analyse_sensitivity(run: RunSpec, settings: SensitivitySettings, *,
                         "distribution": u.distribution.kind, "low": u.distribution.low,
                         "high": u.distribution.high} for u in uncertain],
         "agreement": {
-            "quantiles": {q: float(np.quantile(rates, int(q[1:]) / 100)) for q in ("p05", "p25", "p50", "p75", "p95")},
-            "never_agree": float(np.mean(rates < 0.1)), "always_agree": float(np.mean(rates > 0.9)),
-            "knife_edge": knife_edge(rates), "likely_share": float(likely.mean()),
+            "quantiles": {("p50" if k == "median" else k): chances[k] for k in QUANTILES},
+            "observed": {("p50" if k == "median" else k): v for k, v in chances["observed"].items()},
+            "never_agree": chances["never_agree"], "always_agree": chances["always_agree"],
+            "knife_edge": chances["knife_edge"], "likely_share": float(likely.mean()),
         },
         "outputs": [
             {"name": name, "label": label, "variance": float(indices.variance[j]), "imputed": int(imputed[j]),

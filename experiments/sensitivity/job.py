@@ -83,8 +83,8 @@ def format_sensitivity(result: Sensitivity, folder: str) -> str:
         f"{record['replications']:,} replications · simulated in {seconds['simulation']:.1f} s, "
         f"indices in {seconds['indices']:.1f} s",
         "",
-        f"agreement over the draws: median {100 * q['p50']:.0f}%, 90% of draws between {100 * q['p05']:.0f}% and "
-        f"{100 * q['p95']:.0f}%" + (" · knife-edge" if agreement["knife_edge"] else ""),
+        f"chance of a deal over the draws: median {100 * q['p50']:.0f}%, 90% of draws between {100 * q['p05']:.0f}% "
+        f"and {100 * q['p95']:.0f}%" + (" · knife-edge" if agreement["knife_edge"] else ""),
         "",
     ]
     width = 2 + max([len("output")] + [len(entry["label"]) for entry in record["outputs"]])

@@ -129,13 +129,16 @@ def _boxes_table(record: dict) -> str:
 def _rate_words(record: dict) -> str:
     agreement = record["agreement"]
     q = agreement["quantiles"]
-    words = (f"Over {2 * record['base_samples']:,} independent parameter draws, the median draw agrees in "
-             f"{100 * q['p50']:.0f} % of its replications; 90 % of draws lie between {100 * q['p05']:.0f} % and "
-             f"{100 * q['p95']:.0f} %.")  # fmt: skip
+    seen = agreement["observed"]
+    words = (f"Over {2 * record['base_samples']:,} independent parameter draws, the chance of a deal has a median of "
+             f"{100 * q['p50']:.0f} %, and 90 % of draws give it between {100 * q['p05']:.0f} % and "
+             f"{100 * q['p95']:.0f} % (the spread of the draws' own rates with their Monte Carlo noise removed; the "
+             f"rates themselves, over {record['replications_per_sample']} replications each, lie between "
+             f"{100 * seen['p05']:.0f} % and {100 * seen['p95']:.0f} %).")  # fmt: skip
     if agreement["knife_edge"]:
-        words += (f" This is a knife-edge result: {100 * agreement['never_agree']:.0f} % of draws almost never agree "
-                  f"and {100 * agreement['always_agree']:.0f} % almost always do, so the forecast rests on "
-                  "which of these assumptions holds.")  # fmt: skip
+        words += (f" This is a knife-edge result: in {100 * agreement['never_agree']:.0f} % of draws a deal is almost "
+                  f"impossible and in {100 * agreement['always_agree']:.0f} % almost certain, so the forecast rests "
+                  "on which of these assumptions holds.")  # fmt: skip
     elif q["p05"] == q["p95"]:
         words += " The chance of a deal does not depend on these assumptions within their ranges."
     return words
@@ -190,10 +193,11 @@ def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
             quiet.append(entry["label"])
             continue
         figures.append(_indices_figure(result, entry["name"], entry["label"]))
-    text = ("A value's total index is the share of an outcome's variance that would vanish if that value were known "
-            "(with everything it does together with other values); its first-order index is the share it explains "
-            f"alone. Bars show {int(100 * record['confidence'])} % bootstrap intervals. Colours are actors; hatched "
-            "bars are judgments, solid bars quotes.")  # fmt: skip
+    text = ("A value's first-order index is the share of an outcome's variance that would vanish, on average, if "
+            "that value alone were known; its total index is the share that would remain if every other value were "
+            "known (its own effect with everything it does together with other values). Bars show "
+            f"{int(100 * record['confidence'])} % bootstrap intervals. Colours are actors; hatched bars are judgments, "
+            "solid bars quotes.")  # fmt: skip
     if quiet:
         text += " Not shown, because they do not vary over the draws: " + "; ".join(quiet) + "."
     sections.append(Section("Which values decide each outcome", text, figures=tuple(figures)))

@@ -126,6 +126,29 @@ def test_widening_touches_judgments_only_and_stays_legal(baseline_raw):
     assert widen(scenario, 0.0) is scenario
 
 
+def test_widening_keeps_judged_pairs_ordered_in_every_draw(baseline_raw):
+    """An ideal close to its own red line, and a linkage's min close to its max, all judgments: the ranges the
+    switch adds must not cross each other (they used to, in about one draw in seven)."""
+    russia = baseline_raw["actors"]["russia"]
+    russia["ideal"]["guarantee_inclusion"] = 0.55
+    russia["evidence"]["ideal.guarantee_inclusion"] = "judgment: test"
+    russia["evidence"]["red_lines.guarantee_inclusion"] = "judgment: test"
+    link = baseline_raw["linkages"]["elections_need_guarantees"]
+    link["min"], link["evidence"] = 0.25, "judgment: test"
+    run = build_run({"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 3,
+                     "replications": 400, "uncertainty": {"judgments": 0.05, "draws": 400}})  # fmt: skip
+    keys = {u.key for u in run.scenario.uncertain}
+    assert {"actors.russia.ideal.guarantee_inclusion", "actors.russia.red_lines.guarantee_inclusion.min",
+            "linkages.elections_need_guarantees.min", "linkages.elections_need_guarantees.max"} <= keys  # fmt: skip
+    parameters = parameters_for(run)
+    arrays = parameters.arrays
+    assert np.all(arrays["ideal"] >= arrays["red_low"] - 1e-12)
+    assert np.all(arrays["ideal"] <= arrays["red_high"] + 1e-12)
+    for d in range(400):
+        link = parameters.scenario_of(d).linkages[0]
+        assert link.low <= link.high and link.when_low <= link.when_high
+
+
 def test_bad_uncertainty_settings(baseline_raw):
     base = {"scenario": baseline_raw, "protocol": {"name": "alternating_offers"}, "seed": 0, "replications": 10}
     for setting, key in [({"judgments": 2}, "uncertainty.judgments"), ({"draws": 0}, "uncertainty.draws"),
