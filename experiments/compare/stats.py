@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from negsim.experiments.run.files import wilson_interval
+from negsim.experiments.run.files import share_interval
 from negsim.experiments.run.folder import RunFolder
 from negsim.sim.draws import draw_layout
 from negsim.sim.outcomes import Outcome
@@ -60,23 +60,32 @@ def _metrics(results: pd.DataFrame, issues: list[str], actors: list[str]) -> dic
     return metrics
 
 
-def bootstrap_means(values: np.ndarray, seed: int, *, chunk: int = 100) -> np.ndarray:
+def bootstrap_means(values: np.ndarray, seed: int, *, chunk: int = 100, groups: np.ndarray | None = None) -> np.ndarray:
     """Means of every column of ``values (n, k)`` over ``BOOTSTRAP`` resamples of its rows: ``(B, k)``.
 
     NaN entries (no agreement, so no terms) are left out of each mean. Rows
     are drawn in chunks and counted with ``bincount``, so memory stays at
     ``chunk × n`` whatever the run's size. The same ``seed`` draws the same
-    resamples, which is how two runs are paired.
+    resamples, which is how two runs are paired. With ``groups`` (each row's
+    parameter draw in a run with uncertain values), whole draws are resampled
+    (a cluster bootstrap): replications of one draw share its values, so
+    resampling them one by one would understate the uncertainty.
     """
     n, k = values.shape
     present = ~np.isnan(values)
     filled = np.where(present, values, 0.0)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     means = np.empty((BOOTSTRAP, k))
+    clusters = 0 if groups is None else int(groups.max()) + 1
     for start in range(0, BOOTSTRAP, chunk):
         size = min(chunk, BOOTSTRAP - start)
-        rows = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
-        counts = np.bincount(rows.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        if groups is None:
+            rows = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+            counts = np.bincount(rows.ravel(), minlength=size * n).reshape(size, n).astype(float)
+        else:
+            picks = rng.integers(0, clusters, size=(size, clusters)) + (np.arange(size) * clusters)[:, None]
+            taken = np.bincount(picks.ravel(), minlength=size * clusters).reshape(size, clusters).astype(float)
+            counts = taken[:, groups]
         with np.errstate(invalid="ignore", divide="ignore"):
             means[start : start + size] = (counts @ filled) / (counts @ present)
     return means
@@ -131,12 +140,12 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _run_rows(label: str, names: list[str], values: np.ndarray, own: np.ndarray, base: np.ndarray,
-              diff: np.ndarray | None, paired: bool) -> list[dict]:  # fmt: skip
+              diff: np.ndarray | None, paired: bool, groups: np.ndarray | None = None) -> list[dict]:  # fmt: skip
     rows = []
     for j, metric in enumerate(names):
         estimate = _mean(values[:, j])
         if metric.startswith("share."):
-            low, high = wilson_interval(int(np.nansum(values[:, j])), len(values))
+            low, high = share_interval(values[:, j] > 0.5, groups)
         else:
             low, high = _interval(own[:, j])
         diff_low, diff_high = (0.0, 0.0) if diff is None else _interval(diff[:, j])
@@ -156,17 +165,19 @@ def compare_runs(folders: list[RunFolder], labels: list[str], *, seed: int = 0) 
     if len(folders) < 2:
         raise ValueError("give at least two finished runs to compare")
     issues, actors, notes = _shared(folders)
-    tables = [_metrics(f.results(), issues, actors) for f in folders]
+    results = [f.results() for f in folders]
+    tables = [_metrics(r, issues, actors) for r in results]
+    groups = [r["draw"].to_numpy() if "draw" in r else None for r in results]  # parameter draws, with ranges
     names = list(tables[0])
     matrices = [np.column_stack([t[name] for name in names]) for t in tables]
     base = matrices[0]
-    base_means = bootstrap_means(base, seed)
+    base_means = bootstrap_means(base, seed, groups=groups[0])
     key = draw_layout(folders[0].run)
-    rows = _run_rows(labels[0], names, base, base_means, base, None, True)
+    rows = _run_rows(labels[0], names, base, base_means, base, None, True, groups[0])
     for k in range(1, len(folders)):
         paired = draw_layout(folders[k].run) == key
-        own = bootstrap_means(matrices[k], seed if paired else seed + k)
-        rows += _run_rows(labels[k], names, matrices[k], own, base, own - base_means, paired)
+        own = bootstrap_means(matrices[k], seed if paired else seed + k, groups=groups[k])
+        rows += _run_rows(labels[k], names, matrices[k], own, base, own - base_means, paired, groups[k])
     table = pd.DataFrame(rows)
     table["differs"] = (table["diff_low"] > 0) | (table["diff_high"] < 0)
     diff = config_diff([f.settings for f in folders], labels)

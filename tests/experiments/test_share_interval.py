@@ -41,3 +41,18 @@ def test_without_a_spread_between_draws_it_is_wilsons():
     assert low <= plain[0] + 1e-12 and high >= plain[1] - 1e-12  # never narrower
     assert (high - low) / (plain[1] - plain[0]) < 1.15
     assert share_interval(hits) == plain
+
+
+def test_the_comparison_bootstrap_resamples_whole_draws():
+    from negsim.experiments.compare.stats import bootstrap_means
+
+    rng = np.random.default_rng(7)
+    groups = np.repeat(np.arange(50), 20)
+    values = np.repeat(rng.random(50), 20)[:, None]  # every replication of a draw alike
+    by_row = bootstrap_means(values, 3).std()
+    by_draw = bootstrap_means(values, 3, groups=groups).std()
+    expected = values[::20, 0].std() / np.sqrt(50)  # the standard error of a mean over 50 draws
+    assert abs(by_draw / expected - 1) < 0.15
+    assert by_row < 0.35 * by_draw  # rows one by one: as if 1,000 independent values
+    again = bootstrap_means(values + 1.0, 3, groups=groups)
+    np.testing.assert_allclose(again - bootstrap_means(values, 3, groups=groups), 1.0)  # same seed: paired
