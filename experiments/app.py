@@ -14,19 +14,19 @@ import os
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-import re
 import sys
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from hydra.errors import CompactHydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from negsim.experiments.run.checks import checked_run, display, report_wanted
+from negsim.experiments.run import failures
+from negsim.experiments.run.checks import ANALYSIS_CHECKS, checked_run, display, report_wanted
 from negsim.experiments.run.console import format_summary
 from negsim.experiments.run.job import fingerprint, finished, resolved_settings, run_config
+from negsim.experiments.run.outdir import clear_run
 from negsim.experiments.sweep.state import job_progress, sweep_name
 
 __all__ = ["cli", "main", "sensitivity_cli"]
@@ -34,9 +34,32 @@ __all__ = ["cli", "main", "sensitivity_cli"]
 OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
 
 
+def _check_sensitivity(run, raw: dict, *, multirun: bool) -> None:
+    from negsim.experiments.sensitivity.job import check_analysis  # SciPy and plotly: only for an analysis
+
+    check_analysis(run, raw, multirun=multirun)
+
+
+ANALYSIS_CHECKS["sensitivity"] = _check_sensitivity
+
+
 @hydra.main(version_base="1.3", config_path="pkg://negsim.configs", config_name="negsim")
 def main(cfg: DictConfig) -> None:
-    """Run the composed scenario; bad input exits with status 2 and one line."""
+    """Run the composed scenario; bad input exits with status 2 and one line, a fault with status 1.
+
+    A sweep's job raises instead, and the launcher ends the sweep with that error once the other jobs are
+    done (a job that exits would leave a worker process's pool waiting for it).
+    """
+    multirun = HydraConfig.get().mode == RunMode.MULTIRUN
+    try:
+        _run(cfg, multirun=multirun)
+    except Exception as error:
+        if multirun:
+            raise
+        failures.report("negsim", error)
+
+
+def _run(cfg: DictConfig, *, multirun: bool) -> None:
     resolved = OmegaConf.to_container(cfg, resolve=True)
     run = checked_run(resolved)
     hydra_cfg = HydraConfig.get()
@@ -46,11 +69,11 @@ def main(cfg: DictConfig) -> None:
         return
     settings = resolved_settings(resolved, hydra_cfg)
     print_ = fingerprint(resolved)
-    multirun = hydra_cfg.mode == RunMode.MULTIRUN
     report = report_wanted(resolved.get("report", "auto"), multirun=multirun)
     summary = None if not multirun or resolved.get("rerun") else finished(folder, print_)
     kept = summary is not None
     if not kept:
+        clear_run(folder, keep=(".hydra", "app.log"))  # summary.json first: until the new one, the job is not complete
         summary = run_config(run, folder, settings, show_progress=bool(resolved.get("progress")), print_=print_)
         if report:
             from negsim.experiments.report.page import write_report  # plotly: only when the page is written
@@ -101,23 +124,19 @@ def sensitivity_cli() -> None:
 
 
 def cli() -> None:
-    """Console entry point: the Hydra app, with Hydra's own input errors told in one line.
+    """Console entry point: the Hydra app, with every failure told in one line.
 
-    A bad override that Hydra rejects while composing (an unknown scenario or
-    protocol, a key that does not exist, bad syntax) exits with status 2 and
-    one line, like the scenario checks do.
+    Bad input (a value out of range, a user file that is not data, a key that does not exist, bad override
+    syntax) exits with status 2, a fault (a full disk, no memory left) with status 1; the traceback only with
+    ``HYDRA_FULL_ERROR=1``. User config files are read as data (:mod:`negsim.experiments.run.userfiles`).
     """
-    os.environ.setdefault("HYDRA_FULL_ERROR", "1")  # let composition errors reach us instead of Hydra's report
+    from negsim.experiments.run.userfiles import check_overrides, install
+
+    failures.TRACEBACKS = os.environ.get("HYDRA_FULL_ERROR") == "1"  # the user asked for tracebacks
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises its errors to us instead of printing its own report
     try:
+        install()
+        check_overrides(sys.argv[1:])
         main()
-    except CompactHydraException as error:
-        text = (
-            str(error)
-            .split("\nConfig search path")[0]
-            .replace("\n\nAvailable", "; available")
-            .replace(":\n\t", ": ")
-            .replace("\n\t", ", ")
-        )
-        text = re.sub(r"\s*\n\s*", " ", text).strip()
-        print(f"negsim: error: command line: {text}", file=sys.stderr)
-        sys.exit(2)
+    except Exception as error:  # MemoryError and OSError included
+        failures.report("negsim", error)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "got"]
+import difflib
+
+__all__ = ["ConfigError", "got", "unknown_key"]
 
 
 def got(value: object) -> str:
@@ -19,6 +21,8 @@ class ConfigError(ValueError):
 
     >>> str(ConfigError("scenario.actors.x.capability", "must be >= 0, got -1"))
     '<config>: scenario.actors.x.capability: must be >= 0, got -1'
+
+    An error about a whole file (invalid YAML) has no key: ``ConfigError("", problem, file=...)``.
     """
 
     def __init__(self, key: str, problem: str, *, file: str = "<config>") -> None:
@@ -35,9 +39,21 @@ class ConfigError(ValueError):
         return ConfigError(self.key, self.problem, file=file)
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.problem}"
+        return f"{self.file}: {self.key}: {self.problem}" if self.key else f"{self.file}: {self.problem}"
 
 
 def _rebuild(key: str, problem: str, file: str) -> ConfigError:
     """Unpickle a :class:`ConfigError` (its ``file`` is keyword-only)."""
     return ConfigError(key, problem, file=file)
+
+
+def unknown_key(key: str, name: object, allowed, where: str = "") -> ConfigError:
+    """The error for an unknown key ``name`` at ``key`` (``where``: a phrase after it), naming the nearest allowed one.
+
+    >>> str(unknown_key("replicatons", "replicatons", ["seed", "replications"]))
+    "<config>: replicatons: unknown key 'replicatons' (did you mean replications?); allowed: seed, replications"
+    """
+    allowed = [str(a) for a in allowed]
+    near = difflib.get_close_matches(str(name), allowed, n=1)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return ConfigError(key, f"unknown key {name!r}{where}{hint}; allowed: {', '.join(allowed)}")

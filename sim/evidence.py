@@ -9,12 +9,14 @@ from typing import Any
 
 from negsim.sim.errors import ConfigError, got
 
-__all__ = ["JUDGMENT", "SUPPORT", "check_evidence", "flat_evidence", "locate_source", "read_source"]
+__all__ = ["JUDGMENT", "MAX_SOURCE_BYTES", "SUPPORT", "check_evidence", "flat_evidence", "locate_source", "read_source"]
 
 #: Evidence that starts with this prefix is the modeller's judgment, not a quote.
 JUDGMENT = "judgment:"
 #: What an evidence entry may be, as error messages say it.
 SUPPORT = f"a quote from the source document or '{JUDGMENT} <why>'"
+#: Largest source document (an article or a report is a few hundred kilobytes).
+MAX_SOURCE_BYTES = 20_000_000
 
 
 def locate_source(name: str, folders: tuple[Path, ...] = ()) -> Path | None:
@@ -30,14 +32,35 @@ def locate_source(name: str, folders: tuple[Path, ...] = ()) -> Path | None:
     return None
 
 
+def _text(path, name: str) -> str:
+    """A source document's text; one that is too large or not UTF-8 text is refused (``scenario.source``)."""
+    size = path.stat().st_size if isinstance(path, Path) else 0
+    if size > MAX_SOURCE_BYTES:
+        raise ConfigError("scenario.source", f"{name} is {size:,} bytes; allowed: a text document of at most "
+                          f"{MAX_SOURCE_BYTES:,} bytes")  # fmt: skip
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError("scenario.source", f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} on line "
+                          f"{line} cannot be read: a binary file, or text saved as Latin-1 or another code page); "
+                          "allowed: a text document saved as UTF-8") from None  # fmt: skip
+
+
 def read_source(name: str, folders: tuple[Path, ...] = ()) -> str:
-    """Text of a scenario's source document: see :func:`locate_source`, then the documents in ``seeds/``."""
+    """Text of a scenario's source document: see :func:`locate_source`, then the documents in ``seeds/``.
+
+    Raises:
+        FileNotFoundError: no such document.
+        ConfigError: the document is not UTF-8 text, or too large.
+    """
     path = locate_source(name, folders)
     if path is not None:
-        return path.read_text(encoding="utf-8")
+        return _text(path, str(path))
     packaged = resources.files("negsim.seeds").joinpath(name)
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+        return _text(packaged, name)
     raise FileNotFoundError(name)
 
 

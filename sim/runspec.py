@@ -6,22 +6,31 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from negsim.sim.errors import ConfigError, got
+from negsim.sim.errors import ConfigError, got, unknown_key
 from negsim.sim.judgments import widen
 from negsim.sim.protocols import PROTOCOLS
 from negsim.sim.spec import ProtocolSpec, RunSpec, ScenarioSpec
 from negsim.sim.styles import Equilibrium
 from negsim.sim.validate import build_scenario
 
-__all__ = ["MAX_RECORD", "build_protocol", "build_run"]
+__all__ = ["MAX_RECORD", "MAX_REPLICATIONS", "MAX_SEED", "TOP_LEVEL", "build_protocol", "build_run"]
 
 #: Most replications a run logs round by round (the log grows with replications x actors x issues x rounds).
 MAX_RECORD = 1000
+#: Most replications of one run, whatever the machine (the memory a run needs is checked before it starts).
+MAX_REPLICATIONS = 100_000_000
+#: Largest seed (a 64-bit integer, as tables store it).
+MAX_SEED = 2**63 - 1
+#: The keys of a run's config (``configs/negsim.yaml``, and ``configs/analysis/*.yaml`` with ``+analysis=``); any
+#: other is refused.
+TOP_LEVEL = ("seed", "replications", "record", "progress", "rerun", "report", "scenario", "protocol", "uncertainty",
+             "analysis", "sensitivity")  # fmt: skip
 
 
-def _whole(value: Any, key: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(key, f"{got(value)}; allowed: a whole number >= {low}")
+def _whole(value: Any, key: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        span = f">= {low}" + ("" if high is None else f", at most {high}")
+        raise ConfigError(key, f"{got(value)}; allowed: a whole number {span}")
     return value
 
 
@@ -42,8 +51,7 @@ def build_protocol(raw: Any) -> ProtocolSpec:
     allowed = {"name", "description"} | {option.name for option in rules.options}
     for key in raw:
         if key not in allowed:
-            problem = f"unknown key {key!r} for protocol {name}"
-            raise ConfigError(f"protocol.{key}", f"{problem}; allowed: {', '.join(sorted(allowed))}")
+            raise unknown_key(f"protocol.{key}", key, sorted(allowed), f" for protocol {name}")
     values = {o.name: o.check(raw.get(o.name, o.default), f"protocol.{o.name}") for o in rules.options}
     return ProtocolSpec(name=name, **values)
 
@@ -79,7 +87,11 @@ def _check_styles(scenario: ScenarioSpec, protocol: ProtocolSpec) -> None:
 
 
 def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
-    """Freeze the whole composed config (scenario, protocol, seed, sizes)."""
+    """Freeze the whole composed config (scenario, protocol, seed, sizes); any key but :data:`TOP_LEVEL` (and
+    ``hydra``) is refused."""
+    for key in raw:
+        if key not in TOP_LEVEL and key != "hydra":
+            raise unknown_key(str(key), key, TOP_LEVEL)
     scenario = build_scenario(raw.get("scenario"), source_folders)
     protocol = build_protocol(raw.get("protocol"))
     _check_styles(scenario, protocol)
@@ -93,8 +105,8 @@ def build_run(raw: Mapping, source_folders: tuple[Path, ...] = ()) -> RunSpec:
         raise ConfigError("protocol.proposer", f"{problem}; allowed: rotation, or a veto party with capability > 0")
     judgments, draws = _uncertainty(raw.get("uncertainty"))
     return RunSpec(
-        scenario=widen(scenario, judgments), protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0),
-        replications=_whole(raw.get("replications"), "replications", 1),
+        scenario=widen(scenario, judgments), protocol=protocol, seed=_whole(raw.get("seed"), "seed", 0, MAX_SEED),
+        replications=_whole(raw.get("replications"), "replications", 1, MAX_REPLICATIONS),
         record=record, draws=draws, judgments=judgments,
     )  # fmt: skip
 
@@ -106,9 +118,9 @@ def _uncertainty(raw: Any) -> tuple[float, int]:
         raise ConfigError("uncertainty", f"{got(raw)}; allowed: a mapping with judgments and draws")
     for key in raw:
         if key not in ("judgments", "draws"):
-            raise ConfigError(f"uncertainty.{key}", f"unknown key {key!r}; allowed: judgments, draws")
+            raise unknown_key(f"uncertainty.{key}", key, ("judgments", "draws"))
     judgments = raw.get("judgments", 0.0)
     if isinstance(judgments, bool) or not isinstance(judgments, int | float) or not 0 <= judgments <= 1:
         raise ConfigError("uncertainty.judgments", f"{got(judgments)}; allowed: a number in [0, 1] (0: values as "
                           "written; 0.05: every judgment-backed value drawn from its value ± 0.05)")  # fmt: skip
-    return float(judgments), _whole(raw.get("draws", 100), "uncertainty.draws", 1)
+    return float(judgments), _whole(raw.get("draws", 100), "uncertainty.draws", 1, MAX_REPLICATIONS)

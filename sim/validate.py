@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from negsim.sim.errors import ConfigError, got
+from negsim.sim.errors import ConfigError, got, unknown_key
 from negsim.sim.evidence import JUDGMENT, SUPPORT, check_evidence, flat_evidence, locate_source, read_source
 from negsim.sim.frontier import MAX_VETO
 from negsim.sim.judgments import with_ranges
+from negsim.sim.limits import check_frontier_work
 from negsim.sim.spec import (
     ActorSpec,
     EdgeSpec,
@@ -32,8 +33,10 @@ _ACTOR_KEYS = {
 }  # fmt: skip
 #: Most linkages among the veto parties (each one doubles the boxes the frontier is built from).
 MAX_LINKAGES = 6
-#: Most rounds a scenario may have.
+#: Most rounds a scenario may have (at 1,000 replications and influence only, about 35 s).
 MAX_DEADLINE = 100_000
+#: Largest end of an issue's scale, either way; and the narrowest scale, relative to its size.
+MAX_SCALE, MIN_SPAN = 1e12, 1e-9
 
 
 def _span(low: float, high: float) -> str:
@@ -47,6 +50,19 @@ def _mapping(value: Any, key: str) -> Mapping:
     if not isinstance(value, Mapping):
         got = "missing" if value is None else f"got a {type(value).__name__}"
         raise ConfigError(key, f"{got}; allowed: a mapping of names to values")
+    return value
+
+
+def _named(value: Any, key: str) -> Mapping:
+    """A mapping of names (issues, actors, linkages): every name text, never a value YAML read it as."""
+    value = _mapping(value, key)
+    for name in value:
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"{key}.{name}",
+                f"the name {name!r} is a {type(name).__name__}, not text (YAML reads yes, no, on, off, true, false "
+                "and numbers as values); allowed: a name in quotes, such as 'no'",
+            )
     return value
 
 
@@ -77,7 +93,8 @@ def _number(value: Any, key: str, low: float = -math.inf, high: float = math.inf
 
 def _text(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"{got(value)}; allowed: a non-empty string")
+        quote = " (YAML reads yes, no, on, off, true, false and numbers as values: put text in quotes)"
+        raise ConfigError(key, f"{got(value)}; allowed: a non-empty string{quote if value is not None else ''}")
     return value
 
 
@@ -91,17 +108,21 @@ def _known(value: Any, key: str, allowed: tuple[str, ...], what: str) -> str:
 def _keys(mapping: Mapping, key: str, allowed: set[str]) -> None:
     for name in mapping:
         if name not in allowed:
-            raise ConfigError(f"{key}.{name}", f"unknown key {name!r}; allowed: {', '.join(sorted(allowed))}")
+            raise unknown_key(f"{key}.{name}", name, sorted(allowed))
 
 
 def _issue(name: str, raw: Any) -> IssueSpec:
     key = f"scenario.issues.{name}"
     raw = _mapping(raw, key)
     _keys(raw, key, {"label", "low_label", "high_label", "low", "high"})
-    low = _number(raw.get("low", 0.0), f"{key}.low", ranged=False)
-    high = _number(raw.get("high", 1.0), f"{key}.high", ranged=False)
+    low = _number(raw.get("low", 0.0), f"{key}.low", -MAX_SCALE, MAX_SCALE, ranged=False)
+    high = _number(raw.get("high", 1.0), f"{key}.high", -MAX_SCALE, MAX_SCALE, ranged=False)
     if high <= low:
         raise ConfigError(f"{key}.high", f"{high:g} is not above low ({low:g}); allowed: a number > {low:g}")
+    narrowest = MIN_SPAN * max(1.0, abs(low), abs(high))
+    if high - low < narrowest:
+        raise ConfigError(f"{key}.high", f"the scale from {low:g} to {high:g} is too narrow to compute on; "
+                          f"allowed: high - low >= {narrowest:g}")  # fmt: skip
     return IssueSpec(
         name=name, label=_text(raw.get("label", name), f"{key}.label"),
         low_label=_text(raw.get("low_label"), f"{key}.low_label"),
@@ -201,11 +222,11 @@ def _actor(name: str, raw: Any, issues: tuple[IssueSpec, ...], source: str | Non
 
 
 def _edges(raw: Any, actors: tuple[str, ...], source: str | None) -> tuple[EdgeSpec, ...]:
-    raw = _mapping(raw or {}, "scenario.influence")
+    raw = _named(raw or {}, "scenario.influence")
     edges = []
     for src, targets in raw.items():
         _known(src, f"scenario.influence.{src}", actors, "actor")
-        for dst, edge in _mapping(targets, f"scenario.influence.{src}").items():
+        for dst, edge in _named(targets, f"scenario.influence.{src}").items():
             key = f"scenario.influence.{src}.{dst}"
             _known(dst, key, actors, "target actor")
             if dst == src:
@@ -267,8 +288,8 @@ def _escalation(raw: Any, issues: tuple[IssueSpec, ...], actors, source) -> Esca
     names = tuple(i.name for i in issues)
     issue = issues[names.index(_known(raw.get("issue"), f"{key}.issue", names, "issue"))]
     after = raw.get("after_round", 0)
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-        raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number >= 0")
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_DEADLINE:
+        raise ConfigError(f"{key}.after_round", f"got {after!r}; allowed: a whole number from 0 to {MAX_DEADLINE}")
     spec = EscalationSpec(
         actor=_known(raw.get("actor"), f"{key}.actor", actors, "actor"), issue=issue.name,
         value=_number(raw.get("value"), f"{key}.value", issue.low, issue.high),
@@ -319,10 +340,10 @@ def _build_scenario(raw: Any, source_folders: tuple[Path, ...], ranges: dict) ->
         except FileNotFoundError:
             problem = f"no such document {source_name!r}; allowed: a file path or a file in seeds/"
             raise ConfigError("scenario.source", problem) from None
-    issues = tuple(_issue(n, v) for n, v in _mapping(raw.get("issues"), "scenario.issues").items())
+    issues = tuple(_issue(n, v) for n, v in _named(raw.get("issues"), "scenario.issues").items())
     if not issues:
         raise ConfigError("scenario.issues", "empty; allowed: one or more issues")
-    raw_actors = _mapping(raw.get("actors"), "scenario.actors")
+    raw_actors = _named(raw.get("actors"), "scenario.actors")
     actors = tuple(_actor(n, v, issues, source) for n, v in raw_actors.items())
     vetoes = tuple(a.name for a in actors if a.veto)
     if not vetoes or len(actors) < 2:
@@ -342,7 +363,7 @@ def _build_scenario(raw: Any, source_folders: tuple[Path, ...], ranges: dict) ->
         )
     edges = _edges(raw.get("influence"), names, source)
     _stubbornness_matters(raw_actors, edges)
-    linkages = _mapping(raw.get("linkages") or {}, "scenario.linkages")
+    linkages = _named(raw.get("linkages") or {}, "scenario.linkages")
     if len(linkages) > MAX_LINKAGES:
         raise ConfigError("scenario.linkages", f"{len(linkages)} linkages; allowed: at most {MAX_LINKAGES}")
     scenario = ScenarioSpec(
@@ -354,6 +375,7 @@ def _build_scenario(raw: Any, source_folders: tuple[Path, ...], ranges: dict) ->
         noise=_noise(raw.get("noise")), deadline=deadline,
         round=_text(raw.get("round", "one round of talks"), "scenario.round"),
     )  # fmt: skip
+    check_frontier_work(scenario)
     return with_ranges(scenario, {key.removeprefix("scenario."): value for key, value in ranges.items()})
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import yaml
 
 from negsim.experiments.report.page import sweep_hint, write_report
-from negsim.sim.errors import ConfigError
+from negsim.experiments.run.failures import fault_problem
 
 __all__ = ["main"]
 
@@ -24,8 +23,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         path = write_report(args.run_dir)
-    except (OSError, ConfigError, yaml.YAMLError, json.JSONDecodeError) as error:
+    except (OSError, ValueError, yaml.YAMLError) as error:  # ConfigError, BadRunFile and JSON errors included
         hint = sweep_hint(args.run_dir) if isinstance(error, FileNotFoundError) else ""
-        print(f"negsim-report: error: {error}{hint}", file=sys.stderr)
-        sys.exit(2)
+        fault = isinstance(error, OSError) and not isinstance(error, FileNotFoundError | NotADirectoryError)
+        line = fault_problem(error) if fault else " ".join(str(error).split())  # a fault: the page could not be written
+        print(f"negsim-report: error: {line}{hint}", file=sys.stderr)
+        sys.exit(1 if fault else 2)
     print(path)

@@ -22,7 +22,7 @@ from negsim.experiments.report.outcomes import outcomes_section
 from negsim.experiments.report.replay_page import replay_section
 from negsim.experiments.report.settle import settle_section
 from negsim.experiments.report.text import plain_words_section
-from negsim.experiments.run.folder import RunFolder
+from negsim.experiments.run.folder import RunFolder, problem
 
 __all__ = ["report_sections", "report_title", "sweep_hint", "write_report"]
 
@@ -78,4 +78,5 @@ def sweep_hint(folder: Path) -> str:
     )
     if not jobs:
         return ""
-    return f"; this is a sweep folder: pass one of its job folders, such as {jobs[0][1]}"
+    whole = [path for _, path in jobs if problem(path) is None]  # rather one whose files are not cut short
+    return f"; this is a sweep folder: pass one of its job folders, such as {(whole or [jobs[0][1]])[0]}"

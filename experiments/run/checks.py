@@ -1,19 +1,24 @@
-"""Check a composed config before anything runs; bad input is told in one line with exit status 2."""
+"""Check a composed config before anything runs; an error names the file and the override behind the bad key."""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from negsim.sim.errors import ConfigError
 from negsim.sim.runspec import build_run
 from negsim.sim.spec import RunSpec
 
-__all__ = ["checked_run", "config_file_for", "config_folders", "display", "report_wanted"]
+__all__ = ["ANALYSIS_CHECKS", "checked_run", "config_file_for", "config_folders", "display", "report_wanted"]
+
+#: The check of each ``+analysis=NAME``'s settings, ``check(run, raw, multirun=...)``, registered by the entry
+#: point (``negsim.experiments.app``): the analyses live in a layer above this one.
+ANALYSIS_CHECKS: dict[str, Callable[..., None]] = {}
 
 
 def display(path: Path) -> str:
@@ -79,15 +84,37 @@ def config_folders(hydra_cfg: DictConfig) -> tuple[Path, ...]:
     return tuple(folders + [folder / "scenario" for folder in folders])
 
 
-def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None) -> RunSpec:
-    """Freeze the task config ``cfg`` (composed, or already resolved to plain data); on bad input print one
-    line and exit with status 2."""
+def checked_run(cfg: DictConfig | dict, hydra_cfg: DictConfig | None = None, *, concurrent: int = 1) -> RunSpec:
+    """Freeze the task config ``cfg`` (composed, or already resolved to plain data) and check that the run fits
+    in memory (``concurrent`` runs like it at once).
+
+    Raises:
+        ConfigError: naming the config file that supplied the bad key (and the override, if one did).
+    """
+    from negsim.experiments.run.memory import check_memory
+
     hydra_cfg = HydraConfig.get() if hydra_cfg is None else hydra_cfg
     folders = config_folders(hydra_cfg)
     raw = cfg if isinstance(cfg, dict) else OmegaConf.to_container(cfg, resolve=True)
     try:
-        report_wanted(raw.get("report", "auto"), multirun=False)  # only checks the value
-        return build_run(raw, folders)
+        report = report_wanted(raw.get("report", "auto"), multirun=str(hydra_cfg.mode) == str(RunMode.MULTIRUN))
+        run = build_run(raw, folders)
+        check_memory(run, report=report, concurrent=concurrent)
+        if raw.get("analysis") is not None or raw.get("sensitivity") is not None:
+            _check_analysis(run, raw, multirun=str(hydra_cfg.mode) == str(RunMode.MULTIRUN))
+        return run
     except ConfigError as error:
-        print(f"negsim: error: {error.in_file(config_file_for(error.key, hydra_cfg))}", file=sys.stderr)
-        sys.exit(2)
+        raise error.in_file(config_file_for(error.key, hydra_cfg)) from None
+
+
+def _check_analysis(run: RunSpec, raw: dict, *, multirun: bool) -> None:
+    """``+analysis=NAME`` and its settings, checked before Hydra writes anything (see :data:`ANALYSIS_CHECKS`)."""
+    analysis = raw.get("analysis")
+    if analysis is None:
+        raise ConfigError("sensitivity", "set without an analysis, so nothing would read it; allowed: "
+                          "+analysis=sensitivity (or the negsim-sensitivity command)")  # fmt: skip
+    check = ANALYSIS_CHECKS.get(analysis)
+    if check is None:
+        raise ConfigError("analysis", f"unknown value {analysis!r}; allowed: {', '.join(ANALYSIS_CHECKS)} "
+                          "(+analysis=NAME)")  # fmt: skip
+    check(run, raw, multirun=multirun)

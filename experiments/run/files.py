@@ -80,6 +80,11 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     try:
         write(Path(tmp))
         os.replace(tmp, path)
+    except OSError as error:  # a full disk, say: named by the file meant, not the temporary one
+        Path(tmp).unlink(missing_ok=True)
+        if error.errno is None:
+            raise
+        raise type(error)(error.errno, error.strerror, str(path)) from error
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

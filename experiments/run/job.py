@@ -15,7 +15,8 @@ from negsim import agents, sim
 from negsim.agents.model import simulate
 from negsim.experiments.run.checks import config_folders
 from negsim.experiments.run.console import Progress
-from negsim.experiments.run.files import RUN_FILES, summarize, write_run
+from negsim.experiments.run.files import summarize, write_run
+from negsim.experiments.run.folder import problem
 from negsim.sim.spec import RunSpec
 from negsim.sim.validate import locate_source
 
@@ -51,13 +52,14 @@ def fingerprint(resolved: dict) -> str:
 
 
 def finished(folder: Path, print_: str) -> dict | None:
-    """The summary of a complete earlier run in ``folder`` with fingerprint ``print_``, if any."""
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    """The summary of a complete earlier run in ``folder`` with fingerprint ``print_``, if any.
+
+    A run whose files are missing, cut short or damaged is not complete (see ``folder.problem``).
+    """
+    if not (folder / "summary.json").is_file() or problem(folder) is not None:
         return None
-    complete = all((folder / name).is_file() for name in RUN_FILES)
-    return summary if complete and summary.get("fingerprint") == print_ else None
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return summary if summary.get("fingerprint") == print_ else None
 
 
 def resolved_settings(resolved: dict, hydra_cfg: DictConfig) -> dict:

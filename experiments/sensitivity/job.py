@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
@@ -14,7 +15,8 @@ from negsim.experiments.sensitivity.analysis import Sensitivity, SensitivitySett
 from negsim.sim.errors import ConfigError, got
 from negsim.sim.spec import RunSpec
 
-__all__ = ["SENSITIVITY_FILES", "checked_settings", "format_sensitivity", "run_sensitivity"]
+__all__ = ["SENSITIVITY_FILES", "check_analysis", "check_design", "checked_settings", "format_sensitivity",
+           "run_sensitivity"]
 
 SENSITIVITY_FILES = ("config.yaml", "sensitivity.parquet", "sensitivity.json", "sensitivity.html")
 
@@ -31,13 +33,13 @@ def checked_settings(raw: Any) -> SensitivitySettings:
     defaults = SensitivitySettings()
     values = {key: raw.get(key, getattr(defaults, key)) for key in allowed}
     base = values["base_samples"]
-    if isinstance(base, bool) or not isinstance(base, int) or base < 2 or base & (base - 1):
-        raise ConfigError("sensitivity.base_samples", f"{got(base)}; allowed: a power of two >= 2 (256, 512, 1024, "
-                          "...): the balance of Sobol' points needs it")  # fmt: skip
-    for key, low in (("replications", 1), ("resamples", 10)):
+    if isinstance(base, bool) or not isinstance(base, int) or base < 2 or base & (base - 1) or base > 2**24:
+        raise ConfigError("sensitivity.base_samples", f"{got(base)}; allowed: a power of two from 2 to 2^24 (256, "
+                          "512, 1024, ...): the balance of Sobol' points needs it")  # fmt: skip
+    for key, low, high in (("replications", 1, 100_000_000), ("resamples", 10, 100_000)):
         value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ConfigError(f"sensitivity.{key}", f"{got(value)}; allowed: a whole number >= {low}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"sensitivity.{key}", f"{got(value)}; allowed: a whole number from {low} to {high:,}")
     for key, example in (("confidence", "0.95"), ("likely", "0.5")):
         share = values[key]
         number = not isinstance(share, bool) and isinstance(share, int | float) and math.isfinite(share)
@@ -47,6 +49,49 @@ def checked_settings(raw: Any) -> SensitivitySettings:
     return SensitivitySettings(base_samples=base, replications=values["replications"],
                                resamples=values["resamples"], confidence=float(values["confidence"]),
                                likely=float(values["likely"]))  # fmt: skip
+
+
+def check_design(run: RunSpec, settings: SensitivitySettings, *, available: int | None) -> None:
+    """Refuse, before anything is written, a design with nothing to analyse, more replications in all than a run
+    may have, or an estimated memory above the share of ``available`` a run may use (``ConfigError``).
+
+    The design simulates ``base_samples x (uncertain values + 2)`` samples of ``replications`` each, in batches
+    (:data:`~negsim.experiments.run.design.BATCH_ROWS` rows at a time); the bootstrap of the indices holds
+    ``resamples x base_samples x (uncertain values + 2)`` numbers per output at once.
+    """
+    from negsim.experiments.run.design import BATCH_ROWS
+    from negsim.experiments.run.memory import SHARE, _size, run_bytes
+    from negsim.sim.runspec import MAX_REPLICATIONS
+
+    d, n, r = len(run.scenario.uncertain), settings.base_samples, settings.replications
+    if d == 0:
+        raise ConfigError("scenario", "the scenario has no uncertain value, so there is nothing to analyse; allowed: "
+                          "a value written as a range ({distribution: uniform, low: ..., high: ...}) or "
+                          "uncertainty.judgments=0.05")  # fmt: skip
+    samples = n * (d + 2)
+    if samples * r > MAX_REPLICATIONS:
+        raise ConfigError("sensitivity.base_samples", f"the design simulates {n:,} x ({d} uncertain values + 2) x "
+                          f"{r:,} replications = {samples * r:,}; allowed: at most {MAX_REPLICATIONS:,} (fewer "
+                          "base_samples or sensitivity.replications)")  # fmt: skip
+    if available is None:
+        return
+    rows = max(BATCH_ROWS, r)
+    batch = dataclasses.replace(run, replications=rows, record=0, draws=max(1, min(samples, rows // r)))
+    need = run_bytes(batch, report=False)[0] + 24 * settings.resamples * samples + 8 * samples * 64
+    if need > SHARE * available:
+        raise ConfigError("sensitivity.resamples", f"the analysis would need about {_size(need)} of memory, more "
+                          f"than {SHARE:.0%} of the {_size(available)} available; allowed: fewer resamples or "
+                          "base_samples")  # fmt: skip
+
+
+def check_analysis(run: RunSpec, raw: dict, *, multirun: bool) -> None:
+    """``+analysis=sensitivity`` before anything is written: no sweep, good settings, a design that fits."""
+    from negsim.experiments.run.memory import available_memory
+
+    if multirun:
+        raise ConfigError("analysis", "a sensitivity analysis runs its own design; allowed: no -m (run it once per "
+                          "scenario)")  # fmt: skip
+    check_design(run, checked_settings(raw.get("sensitivity")), available=available_memory())
 
 
 def run_sensitivity(run: RunSpec, settings: SensitivitySettings, folder: Path, config: dict, *,

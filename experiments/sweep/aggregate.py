@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,9 +53,23 @@ def _schema(jobs: list[SweepJob], columns: dict[str, pa.Array]) -> pa.Schema:
     return pa.schema(fields + list(seen.values()), metadata=None)
 
 
-def _cell(job: SweepJob, params: dict, index: int) -> dict:
+def _readable(job: SweepJob) -> tuple[pd.DataFrame, dict] | str:
+    """The job's results and summary, or why they cannot be read (one line naming the file)."""
+    try:
+        frame = pd.read_parquet(job.folder / "results.parquet")
+    except (OSError, ValueError) as error:  # pyarrow's errors are OSError or ValueError
+        return f"{job.folder / 'results.parquet'}: not a readable Parquet table ({' '.join(str(error).split())})"
+    try:
+        summary = job.summary()
+        if not isinstance(summary.get("agreement_rate"), dict) or "mean_terms" not in summary:
+            raise ValueError(f"{job.folder / 'summary.json'}: not a negsim summary")
+    except ValueError as error:
+        return str(error)
+    return frame, summary
+
+
+def _cell(job: SweepJob, summary: dict, params: dict, index: int) -> dict:
     """One job's parameters and headline numbers, taken from the ``summary.json`` it wrote."""
-    summary = job.summary()
     rate = summary["agreement_rate"]
     cell = {key: values[index] for key, values in params.items()}
     cell |= {"job": job.number, "overrides": " ".join(job.overrides), "replications": summary["replications"],
@@ -66,11 +81,11 @@ def _cell(job: SweepJob, params: dict, index: int) -> dict:
     return cell
 
 
-def _job_table(job: SweepJob, schema: pa.Schema, params: dict, index: int,
+def _job_table(job: SweepJob, read: tuple[pd.DataFrame, dict], schema: pa.Schema, params: dict, index: int,
                swept: dict[str, pa.Array]) -> tuple[pa.Table, dict]:  # fmt: skip
-    frame = pd.read_parquet(job.folder / "results.parquet")
+    frame, summary = read
     frame["outcome"] = frame["outcome"].astype(str)
-    cell = _cell(job, params, index)
+    cell = _cell(job, summary, params, index)
     n = len(frame)
     columns = {}
     for field in schema:
@@ -91,31 +106,51 @@ def aggregate_sweep(sweep_dir: Path, *, jobs: int | None = None) -> tuple[Path, 
     Jobs are read one at a time and appended through a Parquet writer, so
     memory holds one job's rows plus the per-job summary, never all rows.
     With ``jobs``, folders numbered ``jobs`` or more (left by an earlier,
-    larger sweep into the same folder) are ignored.
+    larger sweep into the same folder) are ignored. A job whose files are
+    missing, cut short or damaged is left out (its ``problem`` says why).
 
     Returns:
         The table's path, the per-job cells (parameters, agreement rate with
         its interval, outcome shares, mean terms and utilities) and the jobs
-        left out because they are incomplete.
+        left out because they are incomplete or could not be read.
     """
     sweep_dir = Path(sweep_dir)
     found = [job for job in find_jobs(sweep_dir) if jobs is None or job.number < jobs]
     done = [job for job in found if job.complete]
-    missing = [job for job in found if not job.complete]
+    left_out = [job for job in found if not job.complete]
     if not done:
-        raise FileNotFoundError(f"{sweep_dir}: no finished job folders (N/results.parquet with N/summary.json)")
+        raise FileNotFoundError(f"{sweep_dir}: no finished job folders (N/results.parquet with N/summary.json)"
+                                + (f"; {len(left_out)} incomplete or damaged" if left_out else ""))  # fmt: skip
+    target = sweep_dir / "sweep.parquet"
+    while True:  # a job found damaged while it is read is left out, and the table written again without it
+        cells, damaged = _write_table(target, done)
+        if damaged is None:
+            return target, pd.DataFrame(cells), left_out
+        done = [job for job in done if job.number != damaged.number]
+        left_out = sorted([*left_out, damaged], key=lambda job: job.number)
+        if not done:
+            target.unlink(missing_ok=True)
+            raise FileNotFoundError(f"{sweep_dir}: no readable job folders; {len(left_out)} incomplete or damaged")
+
+
+def _write_table(target: Path, done: list[SweepJob]) -> tuple[list[dict], SweepJob | None]:
+    """Write the table of ``done``; stop at the first job that cannot be read and return it (with its reason)."""
     params = parameter_values(done)
     swept = {key: _column(values) for key, values in params.items()}
     schema = _schema(done, swept)
-    cells = []
-    target = sweep_dir / "sweep.parquet"
+    cells: list[dict] = []
+    damaged: list[SweepJob] = []
 
     def write(path: Path) -> None:
         with pq.ParquetWriter(path, schema) as writer:
             for index, job in enumerate(done):
-                table, cell = _job_table(job, schema, params, index, swept)
+                read = _readable(job)
+                if isinstance(read, str):
+                    damaged.append(replace(job, unreadable=read))
+                    return
+                table, cell = _job_table(job, read, schema, params, index, swept)
                 writer.write_table(table)
                 cells.append(cell)
 
     write_atomic(target, write)
-    return target, pd.DataFrame(cells), missing
+    return cells, (damaged[0] if damaged else None)

@@ -21,11 +21,29 @@ class SweepReport(Callback):
     """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before the sweeper and launcher are made: their targets, every swept value and the sweep's folder.
+
+        A failure ends the command with one line (Hydra would turn it into a warning). The table and pages
+        of an earlier sweep into the folder are removed: they are written again when this sweep ends.
+        """
+        from omegaconf import OmegaConf
+
+        from negsim.experiments.run import failures
+        from negsim.experiments.run.outdir import folder_for
+        from negsim.experiments.run.userfiles import check_targets
         from negsim.experiments.sweep.check import check_sweep
+        from negsim.experiments.sweep.report import SWEEP_FILES
         from negsim.experiments.sweep.state import start_sweep
 
-        check_sweep(config)
-        start_sweep(config)
+        try:
+            check_targets(config.hydra, "hydra")
+            check_sweep(config)
+            folder = folder_for(OmegaConf.select(config, "hydra.sweep.dir"), "hydra.sweep.dir", sweep=True)
+            for name in SWEEP_FILES:
+                (folder / name).unlink(missing_ok=True)
+            start_sweep(config)
+        except Exception as error:
+            failures.report("negsim", error)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write the sweep's table and page; if that fails, say so and exit 1.

@@ -10,7 +10,8 @@ from omegaconf import DictConfig, OmegaConf, read_write
 
 from negsim.experiments.run.checks import checked_run
 from negsim.experiments.sweep.configs import JobConfigs
-from negsim.experiments.sweep.state import grid_sweeper
+from negsim.experiments.sweep.launch import worker_count
+from negsim.experiments.sweep.state import count_jobs, grid_sweeper
 
 __all__ = ["check_sweep", "value_checks"]
 
@@ -49,6 +50,8 @@ def check_sweep(config: DictConfig) -> None:
     params = [f"{key}={value}" for key, value in (config.hydra.sweeper.get("params") or {}).items()]
     base, values = value_checks(params + list(config.hydra.overrides.task))
     name = config.hydra.job.config_name
+    n_jobs = OmegaConf.select(config, "hydra.launcher.n_jobs")
+    concurrent = worker_count(n_jobs, count_jobs(config) or 1) if isinstance(n_jobs, int) else 1
     first = _first_job(config)
     task = OmegaConf.masked_copy(first, [k for k in first if k != "hydra"])
     resolved = OmegaConf.to_container(task, resolve=True) if not _interpolated(task) else None
@@ -58,18 +61,18 @@ def check_sweep(config: DictConfig) -> None:
         overrides = [*base, f"{key}={text}"]
         if plain in first.hydra.runtime.choices or key != plain:
             job = compose(config_name=name, overrides=overrides, return_hydra_config=True)
-            checked_run(OmegaConf.masked_copy(job, [k for k in job if k != "hydra"]), job.hydra)
+            checked_run(OmegaConf.masked_copy(job, [k for k in job if k != "hydra"]), job.hydra, concurrent=concurrent)
             continue
         raw = _with_value(resolved, plain, typed) if resolved is not None else None
         if raw is None:  # interpolations, a list or mapping value, a list index in the key: the config's way
             job = copy.deepcopy(first)
             OmegaConf.update(job, plain, typed, force_add=True)
             job.hydra.overrides.task = overrides
-            checked_run(OmegaConf.masked_copy(job, [k for k in job if k != "hydra"]), job.hydra)
+            checked_run(OmegaConf.masked_copy(job, [k for k in job if k != "hydra"]), job.hydra, concurrent=concurrent)
             continue
         with read_write(hydra_cfg):
             hydra_cfg.overrides.task = overrides  # for the file and override an error names
-        checked_run(raw, hydra_cfg)
+        checked_run(raw, hydra_cfg, concurrent=concurrent)
 
 
 def _first_job(config: DictConfig) -> DictConfig:

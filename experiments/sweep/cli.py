@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from negsim.experiments.run.failures import fault_problem
 from negsim.experiments.sweep.report import report_sweep
 
 __all__ = ["main"]
@@ -34,3 +35,6 @@ def main(argv: list[str] | None = None) -> None:
     except FileNotFoundError as error:
         print(f"negsim-aggregate: error: {error}", file=sys.stderr)
         sys.exit(2)
+    except OSError as error:  # a fault: a full disk, a folder that went away
+        print(f"negsim-aggregate: error: {fault_problem(error)}", file=sys.stderr)
+        sys.exit(1)

@@ -124,13 +124,17 @@ def run_jobs(job_overrides: Sequence[Sequence[str]], initial_job_idx: int, *, co
     if workers > 1:
         from negsim.experiments.sweep.workers import run_in_workers
 
-        return run_in_workers(job_overrides, initial_job_idx, workers, config=config, task_function=task_function,
+        runs = run_in_workers(job_overrides, initial_job_idx, workers, config=config, task_function=task_function,
                               hydra_context=hydra_context, jobs=jobs)  # fmt: skip
-    runs = []
-    for offset, overrides in enumerate(job_overrides):
-        idx = initial_job_idx + offset
-        log.info(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
-        state, changed = jobs.working(overrides)
-        runs.append(run_job(state, idx, changed, task_function=task_function, hydra_context=hydra_context))
-        configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    else:
+        runs = []
+        for offset, overrides in enumerate(job_overrides):
+            idx = initial_job_idx + offset
+            log.info(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
+            state, changed = jobs.working(overrides)
+            runs.append(run_job(state, idx, changed, task_function=task_function, hydra_context=hydra_context))
+            configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    for ret in runs:  # the first failure ends the sweep (the sweeper would, after printing a line of its own)
+        if ret.status == JobStatus.FAILED:
+            raise ret._return_value
     return runs

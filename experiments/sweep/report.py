@@ -36,7 +36,8 @@ def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
     lines = [f"sweep of {len(cells)} jobs ({int(cells['replications'].sum()):,} replications)",
              f"  table  {table}", f"  charts {page}", *_best_and_worst(cells)]  # fmt: skip
     if missing:
-        lines.append(f"  left out {len(missing)} unfinished jobs: {', '.join(str(j.number) for j in missing)}")
+        lines.append(f"  left out {len(missing)} unfinished or damaged jobs (run the sweep again to run them):")
+        lines += [f"    job {job.number}: {job.problem}" for job in missing]
     if compared:
         lines += ["", _compare_scenarios(sweep_dir)]
     return "\n".join(lines)

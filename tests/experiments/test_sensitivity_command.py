@@ -72,6 +72,10 @@ def test_the_same_seed_gives_the_same_analysis(analyses):
         (["-m", "seed=1,2"], "no -m"),
         (["scenario.actors.russia.reservation={distribution: uniform, low: 0.5, high: 0.2}"],
          "scenario.actors.russia.reservation.high: 0.2 is below low (0.5)"),
+        (["sensitivity.base_samples=33554432"], "allowed: a power of two from 2 to 2^24"),
+        (["sensitivity.base_samples=1048576", "sensitivity.replications=64"],
+         "sensitivity.base_samples: the design simulates 1,048,576 x ("),
+        (["sensitivity.resamples=100001"], "sensitivity.resamples: got 100001; allowed: a whole number from 10"),
     ],
 )
 def test_bad_analyses_exit_2_with_one_line(tmp_path, args, words):
@@ -81,7 +85,13 @@ def test_bad_analyses_exit_2_with_one_line(tmp_path, args, words):
     assert done.returncode == 2, done.stderr[-2000:]
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("negsim: error: ") and words in lines[0], done.stderr
-    assert not (tmp_path / "out" / "sensitivity.json").exists()
+    assert not (tmp_path / "out").exists(), "a bad analysis wrote into its folder before it was refused"
+
+
+def test_sensitivity_settings_without_an_analysis_are_refused(tmp_path):
+    done = run_negsim(["+sensitivity.base_samples=8", f"hydra.run.dir={tmp_path / 'out'}"], cwd=tmp_path)
+    assert done.returncode == 2 and "sensitivity: set without an analysis" in done.stderr, done.stderr[-2000:]
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_range_from_the_command_line_reaches_results_and_summary(tmp_path):

@@ -6,6 +6,7 @@ import copy
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from conftest import compose_config
@@ -220,8 +221,15 @@ OUT_OF_RANGE = [
     pytest.param({"influence/us/ukraine/weight": 1.5}, "scenario.influence.us.ukraine.weight", "1.5", "[0, 1]",
                  id="edge-weight"),
     pytest.param({"noise/perception": -0.2}, "scenario.noise.perception", "-0.2", "[0, 1]", id="noise"),
-    pytest.param({"issues/peacekeepers/low": -math.inf}, "scenario.issues.peacekeepers.low", "-inf", "finite",
+    pytest.param({"issues/peacekeepers/low": -math.inf}, "scenario.issues.peacekeepers.low", "-inf", "[-1e+12, 1e+12]",
                  id="infinite-issue-bound"),
+    pytest.param({"issues/peacekeepers/high": 1e300}, "scenario.issues.peacekeepers.high", "1e+300",
+                 "[-1e+12, 1e+12]", id="huge-issue-bound"),
+    pytest.param({"actors/russia/capability": 1.7e308}, "scenario.actors.russia.capability", "1.7e+308", "[0, 1]",
+                 id="huge-capability"),
+    pytest.param({"escalation/after_round": 10**12}, "scenario.escalation.after_round", "1000000000000",
+                 "from 0 to 100000", id="huge-after-round"),
+    pytest.param({"deadline": 10**7}, "scenario.deadline", "10000000", "from 1 to 100000", id="huge-deadline"),
 ]  # fmt: skip
 
 
@@ -613,3 +621,68 @@ def test_too_many_veto_parties_or_linkages(baseline_raw):
     for i in range(4):
         baseline_raw["actors"][f"us{i}"] = copy.deepcopy(template)
     check(scenario_error(baseline_raw), "scenario.actors", "7 parties with a veto", "at most 6")
+
+
+# ------------------------------------------------ names that YAML reads as values, unknown top-level keys
+
+
+@pytest.mark.parametrize("name", [False, True, 1, 1.5, None], ids=repr)
+@pytest.mark.parametrize("where", ["actors", "issues", "linkages", "influence"])
+def test_a_name_that_is_not_text_is_refused_with_the_reason(baseline_raw, where, name):
+    """``no:`` read by plain YAML is the value false: the error says so (user files keep names as text)."""
+    if where == "influence":
+        baseline_raw["influence"]["us"][name] = {"weight": 0.1, "evidence": JUDGED}
+        key = f"scenario.influence.us.{name}"
+    else:
+        baseline_raw.setdefault(where, {})[name] = next(iter(baseline_raw[where].values()))
+        key = f"scenario.{where}.{name}"
+    check(scenario_error(baseline_raw), key, "not text", "in quotes")
+
+
+def test_a_label_yaml_read_as_a_value_says_to_quote_it(baseline_raw):
+    edit(baseline_raw, {"issues/peacekeepers/low_label": False})
+    check(scenario_error(baseline_raw), "scenario.issues.peacekeepers.low_label", "got False", "quotes")
+
+
+@pytest.mark.parametrize(
+    ("key", "near"), [("replicatons", "replications"), ("sed", "seed"), ("scenarios", "scenario"), ("zzz", None)]
+)
+def test_an_unknown_top_level_key_is_refused_naming_the_nearest(baseline_raw, key, near):
+    raw = {"scenario": baseline_raw, "protocol": dict(PROTOCOL), "seed": 0, "replications": 20, key: 100}
+    with pytest.raises(ConfigError) as info:
+        build_run(raw)
+    check(info.value, key, f"unknown key {key!r}", "seed, replications, record, progress, rerun, report")
+    assert (f"did you mean {near}?" in info.value.problem) if near else "did you mean" not in info.value.problem
+
+
+def test_an_unknown_scenario_key_names_the_nearest(baseline_raw):
+    edit(baseline_raw, {"actors/russia/capabilty": 0.3})
+    error = scenario_error(baseline_raw)
+    check(error, "scenario.actors.russia.capabilty", "did you mean capability?", "capability")
+
+
+def test_a_scale_too_narrow_for_its_size_is_refused(baseline_raw):
+    edit(baseline_raw, {"issues/peacekeepers/low": 1e9, "issues/peacekeepers/high": 1e9 + 1e-3})
+    for actor in baseline_raw["actors"].values():
+        actor["ideal"]["peacekeepers"] = 1e9
+        actor.get("red_lines", {}).pop("peacekeepers", None)
+    baseline_raw["actors"]["russia"]["evidence"].pop("red_lines.peacekeepers", None)
+    check(scenario_error(baseline_raw), "scenario.issues.peacekeepers.high", "too narrow", "high - low >= 1")
+
+
+@pytest.mark.parametrize(("key", "value"), [("seed", 2**63), ("replications", 10**8 + 1), ("record", 1001)])
+def test_run_numbers_have_upper_bounds(baseline_raw, key, value):
+    raw = {"scenario": baseline_raw, "protocol": dict(PROTOCOL), "seed": 0, "replications": 20, key: value}
+    with pytest.raises(ConfigError) as info:
+        build_run(raw)
+    check(info.value, key, str(value), "at most" if key != "record" else "from 0 to 1000")
+
+
+def test_a_frontier_too_costly_to_compute_is_refused_before_it_is_built():
+    """Six veto parties on eight issues: 1.4 million combinations of walls (the first release took 24 s and 480 MB)."""
+    from tests.strategies import scenario_mapping
+
+    raw = scenario_mapping(np.random.default_rng(0), actors=6, issues=8)
+    check(scenario_error(raw), "scenario.actors", "1,370,754 steps", "at most 500,000 steps")
+    raw = scenario_mapping(np.random.default_rng(0), actors=6, issues=6)
+    assert len(build_scenario(raw).actors) == 6  # 376,992: allowed

@@ -135,3 +135,34 @@ def test_a_deal_comes_exactly_when_what_the_parties_believe_no_deal_is_worth_lea
             assert agreed(result)[r]
         elif depth < -1e-7:
             assert not agreed(result)[r]
+
+
+def _red_line_against_linkage(noise: dict) -> dict:
+    """The first release's breach (issue 9, finding 2): A's red line x <= 0.3 and B's linkage "x >= 0.6 unless
+    y >= 0.9". Clipping into A's red line and then applying B's linkage pushed x back to 0.6."""
+    why = "judgment: a test"
+    actor = {"capability": 0.5, "discount": 0.95, "reservation": 0.0, "concession": "linear",
+             "evidence": {"ideal.x": why, "ideal.y": why, "profile": why}}  # fmt: skip
+    issues = {k: {"low_label": "low", "high_label": "high"} for k in ("x", "y")}
+    return {
+        "name": "breach", "deadline": 20, "issues": issues, "influence": {}, "noise": noise,
+        "actors": {
+            "a": {**actor, "ideal": {"x": 0.1, "y": 0.2}, "salience": {"x": 0.7, "y": 0.3},
+                  "red_lines": {"x": {"max": 0.3}}, "evidence": {**actor["evidence"], "red_lines.x": why}},
+            "b": {**actor, "ideal": {"x": 0.8, "y": 0.5}, "salience": {"x": 0.4, "y": 0.6}},
+        },
+        "linkages": {"tied": {"actor": "b", "issue": "x", "min": 0.6, "when": {"issue": "y", "min": 0.9},
+                              "evidence": why}},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("noise", [{}, {"perception": 0.1, "p_shock": 0.2, "shock_size": 0.2}])
+def test_a_linkage_never_pushes_the_terms_across_another_partys_red_line(protocol, noise):
+    raw = _red_line_against_linkage(noise)
+    result = play(raw, protocol, replications=400)
+    deals = agreed(result)
+    assert deals.any()  # the zone exists: x <= 0.3 with y >= 0.9
+    terms = result.terms[deals]
+    assert (terms[:, 0] <= 0.3 + EXACT).all() and (terms[:, 1] >= 0.9 - EXACT).all(), terms.max(axis=0)
+    assert keeps_every_rule(raw, protocol, terms)
