@@ -5,18 +5,18 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import plotly.graph_objects as go
 import yaml
-from plotly.subplots import make_subplots
 
-from negsim.experiments.compare.stats import OUTCOMES, Comparison
-from negsim.experiments.pages.page import CHART_LAYOUT, PALETTE, Section, write_page
+from negsim.experiments.compare.charts import difference_figures, shares_figure, terms_figure, utility_figure
+from negsim.experiments.compare.stats import Comparison
+from negsim.experiments.compare.words import config_rows, display_label, glance, pairing, run_commands, summary
+from negsim.experiments.pages.glossary import Glossary
+from negsim.experiments.pages.page import Section, reading_list, write_page
 from negsim.experiments.run.files import write_atomic
 from negsim.experiments.run.folder import RunFolder, find_jobs
 
 __all__ = ["collect", "format_comparison", "write_comparison"]
 
-LAYOUT = CHART_LAYOUT
 METRIC_NAMES = {"share.agreement": "agreement rate", "rounds": "rounds played"}
 
 
@@ -47,7 +47,12 @@ def _unique(labels: list[str], folders: list[RunFolder]) -> list[str]:
     return [f"{label} ({folder.path.name})" for label, folder in zip(labels, folders, strict=True)]
 
 
-def _name(metric: str) -> str:
+def _name(metric: str, scenario=None) -> str:
+    """A metric in words: ``terms: guarantee_inclusion``, or with the scenario's labels ``terms: Who guarantees...``."""
+    if scenario is not None and "." in metric and not metric.startswith("share."):
+        kind, name = metric.split(".", 1)
+        found = {i.name: i.label for i in scenario.issues} | {a.name: a.label for a in scenario.actors}
+        return f"{'terms' if kind == 'terms' else 'utility'}: {found.get(name, name)}"
     return METRIC_NAMES.get(metric, metric.replace("share.", "share of ").replace("terms.", "terms: ")
                             .replace("utility.", "utility: "))  # fmt: skip
 
@@ -68,62 +73,101 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def _shares_figure(comparison: Comparison) -> go.Figure:
-    figure = go.Figure()
-    table = comparison.table
-    for outcome, colour in zip(OUTCOMES, PALETTE, strict=False):
-        rows = table[table["metric"] == f"share.{outcome}"]
-        figure.add_bar(x=[html.escape(r) for r in rows["run"]], y=rows["estimate"], name=outcome, marker_color=colour,
-                       customdata=rows[["low", "high"]], hovertemplate="%{x}: %{y:.1%} (95% %{customdata[0]:.1%}–"
-                       "%{customdata[1]:.1%})<extra>" + outcome + "</extra>")  # fmt: skip
-    figure.update_layout(**LAYOUT, barmode="stack", title="How the talks ended", yaxis={"tickformat": ".0%"})
-    return figure
+def _runs_html(comparison: Comparison) -> str:
+    """Each run: its label, scenario and question, protocol, size, pairing, and the command that reproduces it."""
+    rows, seen = [], set()
+    for k, (folder, label, command) in enumerate(zip(comparison.folders, comparison.labels, run_commands(comparison),
+                                                     strict=True)):  # fmt: skip
+        run, question = folder.run, str((folder.settings.get("scenario") or {}).get("question") or "")
+        paired = "the reference" if k == 0 else pairing(comparison, k)
+        about = f"{run.scenario.title}" + (f" — {question}" if question else "")
+        shown = ": " + html.escape(about) if about not in seen else ""  # a scenario's title and question once
+        seen.add(about)
+        rows.append(
+            f"<li><b>{html.escape(display_label(label))}</b>{shown}"
+            + f"<br>protocol {html.escape(run.protocol.name.replace('_', ' '))}, seed {run.seed}, "
+            f"{run.replications:,} replications; {html.escape(paired)}"
+            f'<code class="command">{html.escape(command)}</code></li>'
+        )
+    return "<ul>" + "".join(rows) + "</ul>"
 
 
-def _terms_figure(comparison: Comparison) -> go.Figure:
-    figure = make_subplots(
-        rows=1, cols=len(comparison.issues), subplot_titles=[html.escape(i) for i in comparison.issues]
-    )
-    for k, (folder, label) in enumerate(zip(comparison.folders, comparison.labels, strict=True)):
-        results = folder.results()
-        agreed = results[results["outcome"].astype(str) == "agreement"]
-        for col, issue in enumerate(comparison.issues, start=1):
-            figure.add_box(y=agreed[f"terms.{issue}"], name=html.escape(label), marker_color=PALETTE[k % len(PALETTE)],
-                           showlegend=col == 1, legendgroup=label, boxmean=True, row=1, col=col)  # fmt: skip
-    figure.update_xaxes(showticklabels=False)
-    figure.update_layout(**LAYOUT, title="Agreed terms per issue (agreements only; dashed line: mean)")
-    return figure
-
-
-def _utility_figure(comparison: Comparison) -> go.Figure:
-    figure = go.Figure()
-    table = comparison.table
-    for k, label in enumerate(comparison.labels):
-        rows = table[(table["run"] == label) & table["metric"].str.startswith("utility.")]
-        actors = [html.escape(a) for a in rows["metric"].str.removeprefix("utility.")]
-        figure.add_bar(
-            x=actors, y=rows["estimate"], name=html.escape(label), marker_color=PALETTE[k % len(PALETTE)],
-            error_y={"type": "data", "symmetric": False, "array": rows["high"] - rows["estimate"],
-                     "arrayminus": rows["estimate"] - rows["low"]},
-        )  # fmt: skip
-    figure.update_layout(**LAYOUT, barmode="group", title="Mean utility per actor (bars: 95% interval)")
-    return figure
-
-
-def _outcome_table(comparison: Comparison) -> str:
-    shown = comparison.table.assign(metric=comparison.table["metric"].map(_name))
-    shown = shown[["metric", "run", "estimate", "low", "high", "difference", "diff_low", "diff_high", "differs"]]
-    return shown.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
-
-
-def _configs_html(comparison: Comparison) -> str:
-    parts = [comparison.diff.to_html(index=False, border=0, escape=True) if len(comparison.diff)
-             else "<p>The configs are identical.</p>"]  # fmt: skip
-    for label, folder in zip(comparison.labels, comparison.folders, strict=True):
+def _configs_html(comparison: Comparison, scenario) -> str:
+    rows = config_rows(comparison, scenario)
+    if not rows:
+        return "<p>The configs are identical.</p>"
+    labels = comparison.labels
+    if len(labels) <= 4:
+        head = "<tr><th>setting</th>" + "".join(f"<th>{html.escape(display_label(r))}</th>" for r in labels) + "</tr>"
+        body = "".join(f"<tr><td>{html.escape(name)}</td>" + "".join(f"<td>{html.escape(values[r])}</td>"
+                       for r in labels) + "</tr>" for _, name, values in rows)  # fmt: skip
+    else:  # many runs: one row per setting and value, naming the runs that have it
+        head = "<tr><th>setting</th><th>value</th><th>runs</th></tr>"
+        body = ""
+        for _, name, values in rows:
+            by_value: dict[str, list[str]] = {}
+            for run in labels:
+                by_value.setdefault(values[run], []).append(display_label(run))
+            body += "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(v)}</td><td>{html.escape(', '.join(r))}"
+                            "</td></tr>" for v, r in by_value.items())  # fmt: skip
+    table = f'<div class="wide"><table>{head}{body}</table></div>'
+    if len(rows) > 12:
+        table = f"<details><summary>Show all {len(rows)} settings that differ</summary>{table}</details>"
+    parts = [table]
+    for label, folder in zip(labels, comparison.folders, strict=True):
         text = yaml.safe_dump(folder.settings, sort_keys=False, allow_unicode=True)
-        parts.append(f"<details><summary>Full config of {html.escape(label)}</summary><pre>{html.escape(text)}</pre>"
-                     "</details>")  # fmt: skip
+        parts.append(f"<details><summary>Full config of {html.escape(display_label(label))}</summary><pre>"
+                     f"{html.escape(text)}</pre></details>")  # fmt: skip
     return "\n".join(parts)
+
+
+def _outcome_table(comparison: Comparison, scenario) -> str:
+    shown = comparison.table.assign(metric=comparison.table["metric"].map(lambda m: _name(m, scenario)),
+                                    run=comparison.table["run"].map(display_label))  # fmt: skip
+    shown = shown[["metric", "run", "estimate", "low", "high", "difference", "diff_low", "diff_high", "paired",
+                   "differs"]]  # fmt: skip
+    body = shown.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
+    return f'<details><summary>Show all {len(shown)} rows</summary><div class="wide">{body}</div></details>'
+
+
+def _sections(comparison: Comparison, glossary: Glossary) -> list[Section]:
+    scenario = comparison.folders[0].run.scenario
+    notes = " ".join(comparison.notes)
+    glossary.section()
+    words = "".join(f"<h3>{html.escape(name)}</h3><ul>" + "".join(f"<li>{glossary.gloss(item)}</li>" for item in items)
+                    + "</ul>" for name, items in summary(comparison, scenario))  # fmt: skip
+    if len(comparison.labels) > 3:  # many runs: one line each first, the sentences a click away
+        table = glance(comparison, scenario).to_html(index=False, border=0, escape=True)
+        words = (f'<p>Each run against {html.escape(display_label(comparison.labels[0]))}, at a glance:</p><div '
+                 f'class="wide">{table}</div><details><summary>Run by run, in sentences</summary>{words}</details>')
+    reading = [
+        f"The first run, {display_label(comparison.labels[0])}, is the reference: every other run is compared with "
+        "it. A difference is called clear when its 95% interval excludes zero; the page mentions it only if it is "
+        "also large enough to matter (a point of a share, 1% of an issue's scale, 0.005 of utility).",
+        "Runs pair when they share their seed, their number of replications and their numbers of actors and "
+        "issues: then replication i of both drew the same random numbers, and comparing them in pairs narrows "
+        "the interval.",
+        "Runs are rows, so every chart reads top to bottom. Colours stand for parties only; outcomes are greys with "
+        "patterns; each issue is drawn on its full scale; a party's utility is shown against its reservation value.",
+    ]
+    return [
+        Section(heading="What was compared", html=_runs_html(comparison), anchor="what-was-run", kind="run-box",
+                text=notes),
+        reading_list(reading, glossary),
+        Section(heading="In plain words", html=words, anchor="in-plain-words"),
+        Section(heading="Differences from the reference", text="Each run's difference from the reference with its "
+                "95% interval; filled markers are clear differences large enough to matter.",
+                figures=tuple(difference_figures(comparison, scenario)), anchor="differences"),
+        Section(heading="How each run came out", text="The levels behind the differences: how the talks ended, where "
+                "the agreements fell on each issue, and what each party got against what no deal is worth to it.",
+                figures=(shares_figure(comparison), terms_figure(comparison, scenario),
+                         utility_figure(comparison, scenario)), anchor="levels"),
+        Section(heading="What differs in the configs", text="Only the settings whose values differ; each run's full "
+                "config is one click away.", html=_configs_html(comparison, scenario), anchor="configs"),
+        Section(heading="Every estimate", text="95% intervals: Wilson for shares, a bootstrap over replications "
+                "otherwise; differences from the reference by bootstrap, in pairs where the runs pair.",
+                html=_outcome_table(comparison, scenario), anchor="every-estimate"),
+    ]  # fmt: skip
 
 
 def write_comparison(out: Path, comparison: Comparison) -> tuple[Path, Path]:
@@ -131,16 +175,12 @@ def write_comparison(out: Path, comparison: Comparison) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv = out / "comparison.csv"
     write_atomic(csv, lambda p: comparison.table.to_csv(p, index=False, float_format="%.6g"))
-    notes = " ".join(comparison.notes)
-    sections = [
-        Section(heading="What differs in the configs", text="Only the keys whose values differ; each run's full "
-                "config is one click away.", html=_configs_html(comparison)),
-        Section(heading="How the outcomes differ", text=f"Reference: {comparison.labels[0]}. {notes}".strip(),
-                figures=(_shares_figure(comparison), _terms_figure(comparison), _utility_figure(comparison))),
-        Section(heading="Every estimate", text="95% intervals: Wilson for shares, bootstrap over replications "
-                "otherwise; differences from the reference by bootstrap, paired when runs share seed and size.",
-                html=_outcome_table(comparison)),
-    ]  # fmt: skip
-    page = write_page(out / "comparison.html", title="Comparing " + " · ".join(comparison.labels),
-                      lead=f"{len(comparison.labels)} runs compared.", sections=sections)  # fmt: skip
+    scenario = comparison.folders[0].run.scenario
+    glossary = Glossary(round_text=scenario.round)
+    names = [display_label(label) for label in comparison.labels]
+    title = f"Comparing {len(names)} runs with {names[0]}" if len(names) > 3 else "Comparing " + " · ".join(names)
+    lead = (f"How do {', '.join(names[1:]) if len(names) <= 4 else f'{len(names) - 1} other runs'} differ from "
+            f"{names[0]}, and does the difference matter?")  # fmt: skip
+    page = write_page(out / "comparison.html", title=title, lead=lead, sections=_sections(comparison, glossary),
+                      glossary=glossary)  # fmt: skip
     return page, csv

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.common import (
+    REFERENCE_WORDS,
     REFERENCES,
     ReportData,
     esc,
     evidence_text,
     issue_strips,
+    legend_above,
     quote_text,
     red_line_segments,
     wrap,
@@ -21,12 +24,12 @@ __all__ = ["actors_sections", "ideal_points_figure", "range_words", "red_line_wo
 
 _CSS = """<style>
 .card h3 { margin: .1rem 0 .3rem; font-size: 1.2rem; }
-.card .tag { font-size: .8rem; color: #555; font-weight: normal; } .card .profile { margin: .2rem 0 .6rem; }
+.card .tag { font-size: .9rem; color: #555; font-weight: normal; } .card .profile { margin: .2rem 0 .6rem; }
 .quote { color: #444; font-size: .88rem; font-style: italic; margin: .1rem 0; }
 .cards { grid-template-columns: repeat(auto-fit, minmax(400px, 1fr)); }
 .issue { margin: .55rem 0 .2rem; padding-top: .35rem; border-top: 1px solid #eee; }
 .issue b { font-size: .98rem; } .scale { display: block; width: 100%; height: auto; margin: .15rem 0 0; }
-.ends { display: flex; justify-content: space-between; gap: 1rem; font-size: .8rem; color: #555; }
+.ends { display: flex; justify-content: space-between; gap: 1rem; font-size: .88rem; color: #555; }
 .ends span:last-child { text-align: right; }
 </style>"""
 
@@ -79,20 +82,22 @@ def _actor_traces(data: ReportData, fig: go.Figure) -> None:
                     x=xs, y=[lane if x is not None else None for x in xs], mode="lines", opacity=0.3,
                     line={"color": colour, "width": 12}, name="red line (excluded part of the scale)",
                     legendgroup="red", showlegend=False, hoverinfo="text",
-                    hovertext=esc(f"{actor.label}: red line, {red_line_words(actor, k, issue)}"), row=k + 1, col=1,
+                    hovertext=esc(f"{actor.label}: red line, {red_line_words(actor, k, issue)} (a limit it never "
+                                  "accepts a deal beyond)"), row=k + 1, col=1,
                 )  # fmt: skip
             quote = wrap(evidence_text(actor, f"ideal.{issue.name}"), 60)
             fig.add_scatter(
                 x=[actor.ideal[k]], y=[lane], mode="markers", name=esc(actor.label), legendgroup=actor.name,
                 showlegend=first, marker={"color": colour, "size": 12 + 36 * actor.salience[k], "line_width": 1},
                 hoverinfo="text", hovertext=f"<b>{esc(actor.label)}</b>: ideal {actor.ideal[k]:.2f}, salience "
-                f"{actor.salience[k]:.0%}<br>{quote}", row=k + 1, col=1,
+                f"{actor.salience[k]:.0%} (its share of the party's attention)<br>{quote}",
+                row=k + 1, col=1,
             )  # fmt: skip
 
 
 def _reference_traces(data: ReportData, fig: go.Figure) -> None:
     lanes = len(data.scenario.actors)
-    for key, (name, dash) in REFERENCES.items():
+    for key, (name, dash, _) in REFERENCES.items():
         package = data.summary["references"].get(key)
         if package is None:
             continue
@@ -101,7 +106,7 @@ def _reference_traces(data: ReportData, fig: go.Figure) -> None:
             fig.add_scatter(
                 x=[value, value], y=[-0.5, lanes - 0.5], mode="lines", name=name, legendgroup=key,
                 showlegend=k == 0, line={"color": "#1b1b1b", "dash": dash, "width": 2.5},
-                hovertemplate=f"{name}: {value:.2f}<extra></extra>", row=k + 1, col=1,
+                hovertemplate=f"{name}: {value:.2f}<br>{REFERENCE_WORDS[key]}<extra></extra>", row=k + 1, col=1,
             )  # fmt: skip
 
 
@@ -119,7 +124,8 @@ def _zone_traces(data: ReportData, fig: go.Figure) -> None:
             x=[low, high, high, low, low], y=[-0.5, -0.5, lanes - 0.5, lanes - 0.5, -0.5], mode="lines", fill="toself",
             fillcolor="rgba(0, 0, 0, 0.08)", line={"width": 0}, name=name, legendgroup="zone", showlegend=k == 0,
             hoverinfo="text", hovertext=esc(f"{name} on {issue.label}: {zone['range'][issue.name][0]:.2f} to "
-                                            f"{zone['range'][issue.name][1]:.2f}"), row=k + 1, col=1,
+                                            f"{zone['range'][issue.name][1]:.2f}") + "<br>the values packages take "
+                                            "that every veto party could accept", row=k + 1, col=1,
         )  # fmt: skip
 
 
@@ -131,7 +137,8 @@ def ideal_points_figure(data: ReportData) -> go.Figure:
     _reference_traces(data, fig)
     fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#777", "width": 12}, opacity=0.3,
                     name="red line (excluded part of the scale)", legendgroup="red")  # fmt: skip
-    fig.update_layout(legend={"y": 1, "yanchor": "top", "yref": "container"}, margin={"t": 100})
+    fig.update_layout(margin={"t": 110})
+    legend_above(fig)
     return fig
 
 
@@ -169,17 +176,18 @@ def _issue_block(actor: ActorSpec, k: int, issue: IssueSpec, colour: str) -> str
     )
 
 
-def _card(data: ReportData, actor: ActorSpec) -> str:
+def _card(data: ReportData, actor: ActorSpec, glossary: Glossary) -> str:
     colour = data.colours[actor.name]
-    tag = "veto party" if actor.veto else "no veto"
+    tag = glossary.gloss("veto party") if actor.veto else "no " + glossary.gloss("veto")
     profile = (
-        f"capability {actor.capability:.2f} · {actor.style} concession · stubbornness {actor.stubbornness:.2f} · "
-        f"discount {actor.discount:.2f} per round · no deal worth {actor.reservation:.2f}"
+        f"capability {actor.capability:.2f} · {actor.style} concession style · stubbornness "
+        f"{actor.stubbornness:.2f} · discount {actor.discount:.2f} per round · reservation value (what no deal is "
+        f"worth to it) {actor.reservation:.2f}"
     )
     issues = "".join(_issue_block(actor, k, issue, colour) for k, issue in enumerate(data.scenario.issues))
     return (
         f'<article class="card" style="--c:{colour}"><h3 style="color:{colour}">{esc(actor.label)} '
-        f'<span class="tag">({tag})</span></h3><p class="profile">{esc(profile)}</p>'
+        f'<span class="tag">({tag})</span></h3><p class="profile">{glossary.gloss(profile)}</p>'
         f'<p class="quote">{esc(evidence_text(actor, "profile"))}</p>{issues}</article>'
     )
 
@@ -198,17 +206,20 @@ def _linkages_html(data: ReportData) -> str:
     return f"<h3>Linked issues</h3><ul>{''.join(items)}</ul>" if items else ""
 
 
-def actors_sections(data: ReportData) -> list[Section]:
+def actors_sections(data: ReportData, glossary: Glossary | None = None) -> list[Section]:
     """Two sections: the overview chart, then the cards with every value's evidence."""
+    glossary = glossary or Glossary()
     overview = Section(
         heading="Who wants what",
         text="Each row is one issue on its own scale; each lane one party. A dot is the party's ideal point "
-        "(bigger: it cares more), a shaded band the part of the scale its red line rules out. The black lines are "
-        "closed-form reference packages computed from the starting positions.",
+        "(bigger: more salience, it cares more), a shaded band the part of the scale its red line rules out, and "
+        "the grey area the zone of possible agreement. The black lines are reference packages: the compromise, "
+        "the weighted median, the Nash bargaining solution and the weighted Nash (hover over a line for what it is).",
         figures=(ideal_points_figure(data),),
         figure_ids=("negsim-ideals",),
     )
-    cards = "".join(_card(data, actor) for actor in data.scenario.actors)
+    glossary.section()
+    cards = "".join(_card(data, actor, glossary) for actor in data.scenario.actors)
     parties = Section(
         heading="The parties, one by one",
         text="Every value comes with the sentence of the source document behind it, or the modeller's judgment.",

@@ -7,16 +7,16 @@ subset of HTML in labels, titles and hover text.
 
 from __future__ import annotations
 
-import html
-import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from negsim.experiments.pages.page import actor_colours
+from negsim.experiments.pages.labels import esc, wrap
+from negsim.experiments.pages.page import OUTCOME_STYLE, OUTCOMES, actor_colours, legend_above
+from negsim.experiments.pages.provenance import Override, hydra_settings, parse_overrides, run_overrides
 from negsim.experiments.run.folder import RunFolder
 from negsim.sim.spec import ActorSpec, IssueSpec, RunSpec, ScenarioSpec
 
@@ -25,13 +25,16 @@ __all__ = [
     "OUTCOMES",
     "OUTCOME_STYLE",
     "REFERENCES",
+    "REFERENCE_WORDS",
     "ReportData",
     "actor_ticks",
     "axis_refs",
     "end_labels",
+    "end_lines",
     "esc",
     "evidence_text",
     "issue_strips",
+    "legend_above",
     "quote_text",
     "red_line_segments",
     "wrap",
@@ -44,41 +47,23 @@ LAYOUT = {
     "hoverlabel": {"font": {"size": 15}},
     "legend": {"font": {"size": 15}, "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
 }
-OUTCOMES = ("agreement", "breakdown", "stalemate", "escalation")
-#: Outcomes in greys with patterns, so they never borrow an actor's colour.
-OUTCOME_STYLE = {
-    "agreement": ("#1b1b1b", ""),
-    "breakdown": ("#8c8c8c", "/"),
-    "stalemate": ("#c8c8c8", "."),
-    "escalation": ("#555555", "x"),
-}
-_LANE, _GAP = 21, 66  # pixels per actor lane; between issue rows (ticks, end labels, next title)
-#: Closed-form references from ``summary.json``: legend name and line dash.
+_LANE, _GAP = 22, 72  # pixels per actor lane; between issue rows (ticks, end labels, next title)
+_END = 26  # characters per line of an end label: both ends fit side by side on a printed page
+#: Closed-form references from ``summary.json``: legend name, line dash and marker symbol.
 REFERENCES = {
-    "nash_bargaining": ("Nash bargaining solution (veto parties)", "solid"),
-    "weighted_nash": ("Nash, weighted by capability (veto parties)", "longdash"),
-    "compromise": ("compromise: weighted mean (all parties)", "dash"),
-    "weighted_median": ("weighted median (all parties)", "dot"),
+    "nash_bargaining": ("Nash bargaining solution (veto parties)", "solid", "circle"),
+    "weighted_nash": ("Nash, weighted by capability (veto parties)", "longdash", "diamond"),
+    "compromise": ("compromise: weighted mean (all parties)", "dash", "triangle-down"),
+    "weighted_median": ("weighted median (all parties)", "dot", "square"),
 }
-
-
-def esc(text: object) -> str:
-    """HTML-escape ``text`` (quotes included) for pages and Plotly strings.
-
-    >>> esc("<script>x</script>")
-    '&lt;script&gt;x&lt;/script&gt;'
-    """
-    return html.escape(str(text), quote=True)
-
-
-def wrap(text: str, width: int = 28) -> str:
-    """Escape ``text`` and break it into lines of about ``width`` characters with ``<br>``.
-
-    >>> wrap("Russia a co-guarantor (2021 treaty framework)", 24)
-    'Russia a co-guarantor<br>(2021 treaty framework)'
-    """
-    lines = textwrap.wrap(str(text), width, break_on_hyphens=False)
-    return "<br>".join(esc(line) for line in lines or [""])
+#: What each reference is, for hover text on the charts.
+REFERENCE_WORDS = {
+    "nash_bargaining": "inside the zone of possible agreement, the package that maximises the product of the veto "
+                       "parties' gains over no deal",
+    "weighted_nash": "the Nash solution with each veto party's gain weighted by its capability",
+    "compromise": "on each issue, the average of all parties' ideal points weighted by capability × salience",
+    "weighted_median": "on each issue, the point no capability-weighted majority of the parties would pull away from",
+}  # fmt: skip
 
 
 def quote_text(text: str) -> str:
@@ -107,13 +92,17 @@ class ReportData:
     results: pd.DataFrame
     rounds: pd.DataFrame
     question: str = ""
+    overrides: tuple[Override, ...] | None = None  # None: not recorded
+    hydra: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: RunFolder) -> ReportData:
         """Read everything the report needs from a finished run folder."""
         question = str((folder.settings.get("scenario") or {}).get("question") or "")
+        lines = run_overrides(folder.path)
+        overrides = None if lines is None else tuple(parse_overrides(lines))
         return cls(run=folder.run, summary=folder.summary, results=folder.results(), rounds=folder.rounds(),
-                   question=question)  # fmt: skip
+                   question=question, overrides=overrides, hydra=hydra_settings(folder.path))  # fmt: skip
 
     @property
     def scenario(self) -> ScenarioSpec:
@@ -151,18 +140,25 @@ def _scale_axis(issue: IssueSpec) -> dict:
     pad = 0.03 * issue.span
     return {
         "range": [issue.low - pad, issue.high + pad], "tickvals": list(np.linspace(issue.low, issue.high, 5)),
-        "tickformat": ".2~f", "tickfont": {"size": 11, "color": "#666"}, "ticklen": 3, "zeroline": False,
+        "tickformat": ".2~f", "tickfont": {"size": 14, "color": "#555"}, "ticklen": 3, "zeroline": False,
         "fixedrange": True, "showline": True, "linecolor": "#999",
     }  # fmt: skip
 
 
-def end_labels(issue: IssueSpec, x: str, y: str, shift: int = -17) -> list[dict]:
+def end_labels(issue: IssueSpec, x: str, y: str, shift: int = -20) -> list[dict]:
     """Annotations naming the issue's ends under axes ``x``/``y``, left- and right-aligned at the scale's ends."""
     return [
-        {"text": esc(text), "x": end, "y": 0, "xref": f"{x} domain", "yref": f"{y} domain", "xanchor": anchor,
-         "yanchor": "top", "yshift": shift, "showarrow": False, "font": {"size": 14, "color": "#333"}}
+        {"text": wrap(text, _END), "x": end, "y": 0, "xref": f"{x} domain", "yref": f"{y} domain", "xanchor": anchor,
+         "yanchor": "top", "yshift": shift, "showarrow": False, "font": {"size": 14, "color": "#333"},
+         "align": anchor}
         for end, anchor, text in ((0, "left", f"◀ {issue.low_label}"), (1, "right", f"{issue.high_label} ▶"))
     ]  # fmt: skip
+
+
+def end_lines(issues: tuple[IssueSpec, ...] | list[IssueSpec]) -> int:
+    """How many lines the longest end label of ``issues`` takes (see :func:`end_labels`)."""
+    return max((wrap(t, _END).count("<br>") + 1 for i in issues for t in (f"◀ {i.low_label}", f"{i.high_label} ▶")),
+               default=1)  # fmt: skip
 
 
 def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bottom: int = 50) -> go.Figure:
@@ -172,8 +168,9 @@ def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bo
     are the margins in pixels; the rows get a fixed height per lane, so the figure grows with the scenario.
     """
     issues, n = data.scenario.issues, len(data.scenario.actors)
-    plot = len(issues) * n * _LANE + (len(issues) - 1) * _GAP
-    spacing = _GAP / plot if len(issues) > 1 else 0.0
+    gap = _GAP + 18 * (end_lines(issues) - 1)
+    plot = len(issues) * n * _LANE + (len(issues) - 1) * gap
+    spacing = gap / plot if len(issues) > 1 else 0.0
     titles = [f"<b>{esc(i.label)}</b>" for i in issues]
     if side:
         specs = [[{}, {"rowspan": len(issues)}]] + [[{}, None] for _ in issues[1:]]
@@ -193,6 +190,7 @@ def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bo
         annotation.update(font={"size": 17}, yshift=2)
         if annotation.x < 0.6:  # an issue's title: over the left end of its scale
             annotation.update(x=left, xanchor="left")
+    bottom += 18 * (end_lines(issues) - 1)
     fig.update_layout(**LAYOUT, **axes, annotations=[*fig.layout.annotations, *labels], height=plot + top + bottom,
                       margin={"t": top, "b": bottom, "l": 10, "r": 10})  # fmt: skip
     return fig

@@ -63,7 +63,7 @@ def _edges(data: ReportData, net: NetworkLayout, fig: go.Figure) -> None:
         hover.append(f"<b>{esc(source)} → {esc(target)}</b>: weight {edge.weight:.2f}<br>"
                      f"{wrap(quote_text(edge.evidence), 60)}")  # fmt: skip
     fig.update_layout(annotations=[*fig.layout.annotations, *arrows])
-    fig.add_scatter(x=label_x, y=label_y, mode="text", text=text, textfont={"size": 13, "color": "#444"},
+    fig.add_scatter(x=label_x, y=label_y, mode="text", text=text, textfont={"size": 14, "color": "#444"},
                     hovertext=hover, hoverinfo="text", showlegend=False, row=1, col=2)  # fmt: skip
 
 
@@ -89,7 +89,7 @@ def node_style(data: ReportData, net: NetworkLayout, k: int) -> dict:
         "thickness": 16, "title": {"text": f"Fill: stance on {wrap(issue.label, 40)}", "side": "top",
                                    "font": {"size": 14}},
         "tickvals": [issue.low, issue.high], "ticktext": [wrap(issue.low_label, 18), wrap(issue.high_label, 18)],
-        "tickfont": {"size": 12},
+        "tickfont": {"size": 14},
     }  # fmt: skip
     above = net.xy[:, 1] >= -1e-9
     return {

@@ -14,20 +14,22 @@ import plotly.graph_objects as go
 
 from negsim.experiments.report.common import ReportData, esc, issue_strips
 from negsim.experiments.report.network import NetworkLayout, network_static, node_frame, node_style
+from negsim.experiments.report.zone import breakdown_words, escalation_words
 
-__all__ = ["Replay", "load_replay", "no_rounds", "replay_base", "replay_figure", "starting_replay"]
+__all__ = ["Replay", "load_replay", "no_rounds", "replay_base", "replay_figure", "starting_replay", "state_words"]
 
-#: What each state after a round means, in words.
+#: What each state after a round means, in words (the failures are completed by :func:`state_words`).
 STATES = {
     "ongoing": "no agreement yet, talks go on",
     "agreement": "<b>AGREEMENT</b>: every veto party accepted",
-    "breakdown": "<b>BREAKDOWN</b>: a veto party now prefers no deal",
+    "breakdown": "<b>BREAKDOWN</b>",
     "stalemate": "<b>STALEMATE</b>: the deadline has passed",
-    "escalation": "<b>ESCALATION</b>: a unilateral move over a red line",
+    "escalation": "<b>ESCALATION</b>",
 }
 #: Marker symbol and words for an actor's answer to the package.
 ANSWERS = {"tabled": ("star", "★ tabled it"), "yes": ("circle", "✓ accepts"), "no": ("x", "✗ rejects")}
-_TOP = 170  # pixels above the charts: title (2 lines), buttons and slider, legend, the first issue's title
+_TOP = 170  # pixels above the charts: title (2 lines), the slider, legend, the first issue's title
+#: No tween between frames: Plotly cannot morph one marker symbol's outline into another's (SVG arc flags).
 _STEP = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
 
 
@@ -57,8 +59,8 @@ def load_replay(data: ReportData, replication: int) -> Replay:
     k = log["issue"].map({name: i for i, name in enumerate(scenario.issue_names)}).to_numpy()
     shape = (int(t.max()) + 1, len(scenario.actors), len(scenario.issues))
     positions, proposal, accepted = np.full(shape, np.nan), np.full(shape[::2], np.nan), np.zeros(shape[:2], bool)
-    positions[t, a, k] = log["position"].to_numpy()
-    proposal[t, k] = log["proposal"].to_numpy()
+    positions[t, a, k] = log["position"].to_numpy().round(4)  # four decimals: finer than any chart shows
+    proposal[t, k] = log["proposal"].to_numpy().round(4)
     accepted[t, a] = log["accepted"].to_numpy()
     per_round = log.groupby("round", sort=True)
     return Replay(
@@ -76,10 +78,26 @@ def starting_replay(data: ReportData) -> Replay:
 
 
 def no_rounds(data: ReportData) -> str:
-    """Why no round can be replayed: none was played, or the run kept no round log."""
+    """Why no round can be replayed: none was played (and who stopped it), or the run kept no round log."""
     if (data.results["round"] == 0).all():
-        return "no round was played: the veto parties' red lines leave no deal possible"
-    return "this run kept no round log: record=0"
+        return f"no round was played, because no deal is possible: {breakdown_words(data)}"
+    return "this run kept no round log (record=0), so only the starting positions are shown"
+
+
+def state_words(data: ReportData, replay: Replay, t: int) -> str:
+    """How replay ``replay`` stood after round ``t``, naming the party and the reason when the talks failed."""
+    state = replay.state[t]
+    if state == "escalation":
+        return f"{STATES[state]}: {esc(escalation_words(data.scenario))}"
+    if state == "breakdown":
+        return f"{STATES[state]}: {esc(breakdown_words(data) or 'a veto party prefers no deal')}"
+    if state == "stalemate" and "holdouts" in data.results:
+        names = str(data.results.set_index("replication").at[replay.replication, "holdouts"] or "").split()
+        labels = [a.label for a in data.scenario.actors if a.name in names]
+        if labels:
+            who = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+            return f"{STATES[state]}: {esc(who)} held out for more than the others could give"
+    return STATES[state]
 
 
 def _answer(replay: Replay, t: int, i: int, name: str) -> str:
@@ -94,16 +112,18 @@ def _title(data: ReportData, replay: Replay, t: int) -> str:
     labels = {a.name: esc(a.label) for a in data.scenario.actors}
     who = replay.proposer[t]
     if replay.replication < 0:
-        return f"<b>Starting positions</b> · {no_rounds(data)}"
+        words = esc(no_rounds(data)).split(": ", 1)
+        return f"<b>Starting positions</b> · {words[0]}" + (f":<br>{words[1]}" if len(words) > 1 else "")
     head = f"<b>Round {t + 1} of {replay.rounds}</b>"
+    state = state_words(data, replay, t)
     if who == "none":
-        return f"{head} · no package on the table: positions move by influence only<br>{STATES[replay.state[t]]}"
+        return f"{head} · no package on the table: positions move by influence only<br>{state}"
     opener = "the mediator tables a text" if who == "mediator" else f"{labels[who]} tables a package"
     yes = [labels[a.name] for i, a in enumerate(data.scenario.actors) if replay.accepted[t, i]]
     no = [labels[a.name] + ("" if a.veto else " (no veto)") for i, a in enumerate(data.scenario.actors)
           if not replay.accepted[t, i]]  # fmt: skip
     answers = f"✓ {', '.join(yes) or 'nobody'}   ✗ {', '.join(no) or 'nobody'}"
-    return f"{head} · {opener} → {STATES[replay.state[t]]}<br>{answers}"
+    return f"{head} · {opener} → {state}<br>{answers}"
 
 
 def _animated(data: ReportData, replay: Replay, t: int) -> list[dict]:
@@ -155,20 +175,13 @@ def _static(data: ReportData, fig: go.Figure) -> None:
 
 
 def _controls(steps: int, above: float) -> dict:
-    """Play / pause buttons and the slider over the rounds, side by side at ``above`` (paper y) over the charts."""
+    """The slider over the rounds at ``above`` (paper y) over the charts; Play and stepping are page buttons."""
     slider = {
-        "active": 0, "x": 0.2, "len": 0.8, "y": above, "yanchor": "top", "pad": {"t": 0, "b": 0},
+        "active": 0, "x": 0.02, "len": 0.96, "y": above, "yanchor": "top", "pad": {"t": 0, "b": 0},
         "currentvalue": {"visible": False}, "font": {"size": 14}, "ticklen": 5,
         "steps": [{"label": str(t + 1), "method": "animate", "args": [[str(t)], _STEP]} for t in range(steps)],
     }  # fmt: skip
-    play = {"frame": {"duration": 900, "redraw": True}, "fromcurrent": True, "transition": {"duration": 250}}
-    buttons = [
-        {"label": "▶ Play", "method": "animate", "args": [None, play]},
-        {"label": "❚❚ Pause", "method": "animate", "args": [[None], _STEP | {"frame": {"duration": 0}}]},
-    ]  # fmt: skip
-    menu = {"type": "buttons", "direction": "left", "x": 0, "y": above, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 0}, "showactive": False, "font": {"size": 16}, "buttons": buttons}  # fmt: skip
-    return {"sliders": [slider], "updatemenus": [menu]}
+    return {"sliders": [slider]}
 
 
 def _merge(target: dict, update: dict) -> None:
@@ -211,6 +224,8 @@ def replay_figure(data: ReportData, replay: Replay, base: tuple[dict, list[int]]
     for index, trace in zip(animated, frames[0]["data"], strict=True):
         _merge(figure["data"][index], copy.deepcopy(trace))
     figure["layout"]["title"]["text"] = frames[0]["layout"]["title"]["text"]
-    figure["layout"].update(_controls(replay.rounds, figure["layout"].pop("meta")["controls"]))
+    above = figure["layout"].pop("meta")["controls"]
+    if replay.replication >= 0:  # a log to step through; the starting positions alone have no rounds
+        figure["layout"].update(_controls(replay.rounds, above))
     figure["frames"] = frames
     return figure

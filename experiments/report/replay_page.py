@@ -27,24 +27,72 @@ def offered_replications(data: ReportData, first: int = 3) -> list[int]:
     return sorted(chosen)
 
 
-#: Draws the picked replication and shows the node trace of the picked stance issue.
+#: Draws the picked replication, shows the node trace of the picked stance issue, and drives Play and stepping
+#: from page buttons and the keyboard (Space plays or pauses, the arrow keys step, with the chart focused).
 SCRIPT = """
 (function () {
   const store = JSON.parse(document.getElementById("negsim-replay-data").textContent);
   const div = document.getElementById("negsim-replay");
   const pickRun = document.getElementById("negsim-replication");
   const pickIssue = document.getElementById("negsim-stance");
+  const steps = document.getElementById("negsim-replay-steps");
+  const play = document.getElementById("negsim-play");
+  const STEP = {mode: "immediate", frame: {duration: 0, redraw: true}, transition: {duration: 0}};
+  const PLAY = {mode: "immediate", frame: {duration: 900, redraw: true}, transition: {duration: 0}};
+  let current = 0, count = 0, playing = false;
   function stance() {
     const shown = store.nodes.map((_, k) => String(k) === pickIssue.value);
     return Plotly.restyle(div, {visible: shown}, store.nodes);
   }
+  function setPlaying(on) {
+    playing = on;
+    play.textContent = on ? "\u275a\u275a Pause" : "\u25b6 Play";
+    play.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  function show(t) {
+    if (!count) return Promise.resolve();
+    setPlaying(false);
+    current = Math.max(0, Math.min(count - 1, t));
+    return Plotly.animate(div, [String(current)], STEP).catch(() => {});
+  }
+  function toggle() {
+    if (!count) return Promise.resolve();
+    if (playing) return show(current);
+    const start = current >= count - 1 ? 0 : current + 1;
+    const names = [];
+    for (let t = start; t < count; t++) names.push(String(t));
+    setPlaying(true);
+    return Plotly.animate(div, names, PLAY).catch(() => {});
+  }
   function draw() {
     const figure = JSON.parse(JSON.stringify(store.figures[pickRun.value]));
-    figure.config = {displaylogo: false, responsive: true};
-    return Plotly.newPlot(div, figure).then(stance);
+    figure.config = NEGSIM_CONFIG;
+    count = figure.layout.sliders ? (figure.frames || []).length : 0;
+    current = 0;
+    setPlaying(false);
+    steps.hidden = count < 2;
+    return Plotly.newPlot(div, figure).then(() => {
+      div.on("plotly_animatingframe", event => { current = Number(event.name); });
+      div.on("plotly_animated", () => setPlaying(false));
+      div.on("plotly_animationinterrupted", () => setPlaying(false));
+      div.on("plotly_sliderchange", event => {  // also fired as frames play: only a reader's drag stops the play
+        current = Number(event.step.args[0][0]);
+        if (event.interaction) setPlaying(false);
+      });
+      return stance();
+    });
   }
+  play.addEventListener("click", toggle);
+  document.getElementById("negsim-previous").addEventListener("click", () => show(current - 1));
+  document.getElementById("negsim-next").addEventListener("click", () => show(current + 1));
+  div.addEventListener("keydown", event => {
+    const moves = {ArrowLeft: -1, ArrowRight: 1};
+    if (event.key in moves) { event.preventDefault(); show(current + moves[event.key]); }
+    else if (event.key === " " || event.key === "Enter") { event.preventDefault(); toggle(); }
+  });
   pickRun.addEventListener("change", draw);
   pickIssue.addEventListener("change", stance);
+  window.negsimReplay = {toggle: toggle, show: show, state: () => ({current: current, count: count, playing: playing})};
   draw();
 })();
 """
@@ -52,12 +100,14 @@ SCRIPT = """
 _CSS = """<style>
 .controls { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: .6rem 0; font-size: 1.05rem; }
 .controls select { font-size: 1rem; padding: .2rem .4rem; margin-left: .4rem; }
+.controls .steps { display: flex; gap: .5rem; } .controls .steps[hidden] { display: none; }
+#negsim-replay:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
 </style>"""
 
 
 def _option(data: ReportData, replay: Replay) -> str:
     if replay.replication < 0:
-        return f'<option value="-1">starting positions ({no_rounds(data)})</option>'
+        return '<option value="-1">starting positions only (no round to replay)</option>'
     row = data.results.set_index("replication").loc[replay.replication]
     text = f"replication {replay.replication}: {row['outcome']} after {int(row['round'])} rounds"
     return f'<option value="{replay.replication}">{esc(text)}</option>'
@@ -85,11 +135,24 @@ def replay_section(data: ReportData) -> tuple[Section, str]:
     html = (
         f'{_CSS}<div class="controls"><label>Replication<select id="negsim-replication">'
         f"{''.join(_option(data, r) for r in replays)}</select></label><label>Network fill: stance on"
-        f'<select id="negsim-stance">{issues}</select></label></div><div id="negsim-replay"></div>'
+        f'<select id="negsim-stance">{issues}</select></label><span class="steps" id="negsim-replay-steps">'
+        '<button type="button" id="negsim-previous" aria-label="previous round">◀ Previous</button>'
+        '<button type="button" id="negsim-play" aria-pressed="false">▶ Play</button>'
+        '<button type="button" id="negsim-next" aria-label="next round">Next ▶</button></span></div>'
+        '<figure class="chart"><div id="negsim-replay" tabindex="0" role="group" aria-label="Replay of the rounds: '
+        'Space plays or pauses, the arrow keys step"></div></figure>'
         f'<script type="application/json" id="negsim-replay-data">{store}</script>{_edges_table(data)}'
     )
+    if replays[0].replication < 0:
+        text = (
+            f"There are no rounds to replay ({no_rounds(data)}). Left: each party's ideal point on each issue. Right: "
+            "who influences whom; a node's area is the party's capability, an arrow's width the weight of its "
+            "influence, and its fill the party's stance on the issue picked above."
+        )
+        return Section(heading="Replay: round by round, with the influence network", text=text, html=html), SCRIPT
     text = (
-        "Press Play or drag the slider to step through the rounds. Left: each party's position on each issue "
+        "Press Play (or select the chart and press Space; the arrow keys step one round), or drag the slider, to "
+        "step through the rounds. Left: each party's stated position on each issue "
         "when the round opened (open circle: where it started), the package on the table (black line) and its "
         "answer (★ tabled it, ● accepts, ✕ rejects). Right: who influences whom; a node's area is the party's "
         "capability, an arrow's width the weight of its influence, and its fill the party's current stance on "

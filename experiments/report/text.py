@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.actors import range_words, red_line_words, value_words
-from negsim.experiments.report.common import OUTCOMES, REFERENCES, ReportData, esc, evidence_text, quote_text
-from negsim.experiments.report.zone import holdout_words, zone_paragraphs
+from negsim.experiments.report.common import OUTCOMES, REFERENCES, ReportData, evidence_text, quote_text
+from negsim.experiments.report.zone import breakdown_words, escalation_words, holdout_words, zone_paragraphs
 from negsim.experiments.run.files import wilson_interval
 from negsim.sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
@@ -73,12 +74,11 @@ def outcome_sentence(data: ReportData) -> str:
     """What became of the runs that did not agree, and what each way of failing means."""
     n, scenario = len(data.results), data.scenario
     counts = data.results["outcome"].astype(str).value_counts()
-    mover = scenario.actors[scenario.actor_index(scenario.escalation.actor)].label if scenario.escalation else ""
     clashes = red_line_conflicts(scenario)
     reasons = {
-        "breakdown": "broke down before the first round: no deal is possible (see above)",
+        "breakdown": f"broke down before the first round, because no deal is possible: {breakdown_words(data)}",
         "stalemate": f"ended in stalemate at the {scenario.deadline}-round deadline",
-        "escalation": f"ended in escalation: {mover} moved unilaterally over another party's red line",
+        "escalation": f"ended in escalation: {escalation_words(scenario)}",
     }
     if clashes:
         reasons["breakdown"] = (
@@ -244,13 +244,15 @@ def plain_words(data: ReportData) -> dict[str, list[str]]:
     }
 
 
-def plain_words_section(data: ReportData) -> Section:
-    """Section 5 (shown first): the result in sentences, every number taken from the run's files."""
-    words = plain_words(data)
-    body = "".join(f"<p>{esc(p)}</p>" for p in words["zone"] + words["outcome"] if p)
+def plain_words_section(data: ReportData, glossary: Glossary | None = None) -> Section:
+    """The result in sentences (shown first), every number taken from the run's files; terms glossed."""
+    words, glossary = plain_words(data), glossary or Glossary()
+    glossary.section()
+    gloss = glossary.gloss
+    body = "".join(f"<p>{gloss(p)}</p>" for p in words["zone"] + words["outcome"] if p)
     for key, heading in (("terms", "Agreed terms"), ("bounds", "Red lines and linkages that shaped the agreements")):
         if words[key]:
-            body += f"<h3>{heading}</h3><ul>" + "".join(f"<li>{esc(item)}</li>" for item in words[key]) + "</ul>"
-    body += "".join(f"<p>{esc(p)}</p>" for p in words["parties"])
+            body += f"<h3>{heading}</h3><ul>" + "".join(f"<li>{gloss(item)}</li>" for item in words[key]) + "</ul>"
+    body += "".join(f"<p>{gloss(p)}</p>" for p in words["parties"])
     style = "<style>.words { font-size: 1.08rem; } .words h3 { font-size: 1.1rem; margin: 1rem 0 .3rem; }</style>"
     return Section(heading="In plain words", html=f'{style}<div class="words">{body}</div>')

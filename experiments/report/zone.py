@@ -10,7 +10,7 @@ from negsim.experiments.report.actors import value_words
 from negsim.experiments.report.common import ReportData
 from negsim.sim.spec import ScenarioSpec
 
-__all__ = ["constraint_words", "holdout_words", "zone_paragraphs"]
+__all__ = ["breakdown_words", "constraint_words", "escalation_words", "holdout_words", "zone_paragraphs"]
 
 
 def _actor(scenario: ScenarioSpec, name: str):
@@ -105,3 +105,42 @@ def holdout_words(data: ReportData) -> str:
         f"In the {len(stalled):,} runs that stalled, a veto party overrated what no deal is worth to it, so that no "
         f"package could meet its demand and everyone else's at the deadline: {'; '.join(parts)}."
     )
+
+
+def breakdown_words(data: ReportData) -> str:
+    """Who stops a deal before the first round, and why, in a clause (``""`` when a zone exists)."""
+    scenario, zone = data.scenario, data.summary["zopa"]
+    if zone["exists"]:
+        return ""
+    if zone["clash"]:
+        parts = []
+        for clash in zone["clash"]:
+            issue = scenario.issues[scenario.issue_index(clash["issue"])]
+            who = " and ".join(_actor(scenario, name).label for name in clash["parties"])
+            parts.append(f"{who}'s red lines on “{issue.label}” leave no value in common")
+        return "; ".join(parts)
+    reservation = data.summary["reservation"]
+    short = [
+        f"{_actor(scenario, name).label} would walk away: the best package the others could accept is worth "
+        f"{value:.2f} to it, less than the {reservation[name]:.2f} no deal is worth to it"
+        for name, value in (zone["short"] or {}).items() if value is not None and value < reservation[name]
+    ]  # fmt: skip
+    return "; ".join(short) or "no package is worth what no deal is worth to every veto party at once"
+
+
+def escalation_words(scenario: ScenarioSpec) -> str:
+    """The unilateral move and whose red line it breaks, in a clause (``""`` without escalation)."""
+    move = scenario.escalation
+    if move is None:
+        return ""
+    k = scenario.issue_index(move.issue)
+    issue = scenario.issues[k]
+    broken = [
+        f"{a.label}'s red line ({'at most' if move.value > a.red_high[k] else 'at least'} "
+        f"{value_words(a.red_high[k] if move.value > a.red_high[k] else a.red_low[k], issue)})"
+        for a in scenario.actors
+        if a.veto and a.name != move.actor and not a.red_low[k] <= move.value <= a.red_high[k]
+    ]
+    over = f", over {' and '.join(broken)}" if broken else ""
+    who = _actor(scenario, move.actor).label
+    return f"{who} acted alone, setting “{issue.label}” to {value_words(move.value, issue)}{over}"

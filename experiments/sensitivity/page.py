@@ -7,7 +7,10 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from negsim.experiments.pages.page import CHART_LAYOUT, Section, actor_colours, write_page
+from negsim.experiments.pages.glossary import Glossary
+from negsim.experiments.pages.labels import esc
+from negsim.experiments.pages.page import CHART_LAYOUT, Section, actor_colours, reading_list, run_box, write_page
+from negsim.experiments.pages.provenance import hydra_settings, parse_overrides, reproduce_command, run_overrides
 from negsim.experiments.sensitivity.analysis import Sensitivity, top_values
 
 __all__ = ["evidence_note", "write_sensitivity_page"]
@@ -25,6 +28,11 @@ def evidence_note(kind: str) -> str:
 
 def _colours(result: Sensitivity) -> dict[str | None, str]:
     return {**actor_colours(result.run.scenario.actor_names), None: NEUTRAL}
+
+
+def _fixed(figure: go.Figure) -> go.Figure:
+    """Axes that do not zoom or pan, as on every page: the chart's only button is the PNG download."""
+    return figure.update_xaxes(fixedrange=True).update_yaxes(fixedrange=True)
 
 
 def _indices_figure(result: Sensitivity, output: str, label: str) -> go.Figure:
@@ -47,23 +55,22 @@ def _indices_figure(result: Sensitivity, output: str, label: str) -> go.Figure:
         )  # fmt: skip
 
     figure = go.Figure([bars("total", 1.0), bars("first", 0.45)])
-    figure.update_layout(**CHART_LAYOUT, barmode="group", height=120 + 42 * len(ranked),
-                         title=f"{html.escape(label)}: share of its variance", xaxis_title="Sobol' index",
-                         xaxis={"range": [0, 1.05]}, margin={"l": 20},
-                         legend={"orientation": "h", "y": -0.12})  # fmt: skip
+    figure.update_layout(**CHART_LAYOUT | {"legend": {"orientation": "h", "y": -0.12}}, barmode="group",
+                         height=120 + 42 * len(ranked), title=f"{html.escape(label)}: share of its variance",
+                         xaxis_title="Sobol' index", xaxis={"range": [0, 1.05]}, margin={"l": 20})  # fmt: skip
     figure.update_yaxes(automargin=True)
-    return figure
+    return _fixed(figure)
 
 
 def _rate_figure(result: Sensitivity) -> go.Figure:
     n = result.settings.base_samples
     rates = result.outputs[: 2 * n, 0]
     figure = go.Figure(go.Histogram(x=100 * rates, xbins={"start": -2.5, "end": 102.5, "size": 5},
-                                    marker_color="#0072B2",
+                                    marker_color="#1b1b1b",  # colours are parties' only
                                     hovertemplate="%{x}% agree: %{y} draws<extra></extra>"))  # fmt: skip
     figure.update_layout(**CHART_LAYOUT, height=380, bargap=0.05, xaxis_title="% of a draw's replications that agree",
                          yaxis_title="parameter draws", xaxis={"range": [-3, 103]})  # fmt: skip
-    return figure
+    return _fixed(figure)
 
 
 def _scatter_figure(result: Sensitivity) -> go.Figure | None:
@@ -92,7 +99,7 @@ def _scatter_figure(result: Sensitivity) -> go.Figure | None:
                              line={"color": "black", "width": 2, "dash": "dash"})  # fmt: skip
     labels = [html.escape(p["label"]) for p, _ in ranked]
     figure.update_layout(**CHART_LAYOUT, height=480, xaxis_title=labels[0], yaxis_title=labels[1])
-    return figure
+    return _fixed(figure)
 
 
 def _parameters_table(result: Sensitivity) -> str:
@@ -137,16 +144,44 @@ def _rate_words(record: dict) -> str:
     return words
 
 
-def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
-    """Write ``sensitivity.html`` for ``result`` (atomically)."""
-    record = result.record
+def _run_section(result: Sensitivity, folder: Path) -> Section:
+    """What was analysed, how large the design was, and the command that runs the analysis again."""
+    record, run = result.record, result.run
     parameters = record["parameters"]
     judged = sum(p["evidence"] == "judgment" for p in parameters)
     seconds = sum(record["elapsed_seconds"].values())
-    lead = (f"{record['title']}: {len(parameters)} uncertain values ({judged} judgments, {len(parameters) - judged} "
-            f"quotes given ranges), {record['base_samples']:,} base samples × {record['replications_per_sample']} "
-            f"replications = {record['replications']:,} replications in {seconds:.0f} s.")  # fmt: skip
+    facts = [
+        f"Scenario <b>{esc(run.scenario.name)}</b>: {esc(record['title'])}",
+        f"{len(parameters)} uncertain values ({judged} judgments, {len(parameters) - judged} quotes given ranges)",
+        f"{record['base_samples']:,} base samples × {record['replications_per_sample']} replications = "
+        f"{record['replications']:,} replications with seed {run.seed}, in {seconds:.0f} s",
+    ]
+    overrides = parse_overrides(run_overrides(folder) or [])
+    command = reproduce_command(overrides, hydra_settings(folder), extra={"seed": run.seed})
+    return run_box(facts, command)
+
+
+def _reading_section(glossary: Glossary) -> Section:
+    """How to read the page, for a student meeting a sensitivity analysis for the first time."""
+    tips = [
+        "The scenario's uncertain values were drawn together many times; each parameter draw was simulated with the "
+        "same chance events, so what differs between draws is the values alone.",
+        "First: how often a deal comes about over the draws. A spread here means the forecast rests on the "
+        "assumptions; a single bar means it does not.",
+        "Then, for each outcome that varies, the values that decide it, largest Sobol' index first, with "
+        "intervals. Colours are parties; hatched bars are the modeller's judgments, solid bars quotes given ranges.",
+        "Last, scenario discovery: the ranges of values inside which a deal is likely, or unlikely.",
+    ]
+    return reading_list(tips, glossary)
+
+
+def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
+    """Write ``sensitivity.html`` for ``result`` (atomically)."""
+    record = result.record
+    glossary = Glossary(round_text=result.run.scenario.round)
+    lead = "Which of the scenario's uncertain values decide whether the talks end in a deal, and on what terms?"
     sections = [
+        _run_section(result, Path(path).parent), _reading_section(glossary),
         Section("What was varied", "Every value in the table was drawn from its range, all at once. Values backed by "
                 "a quote from the source stay fixed unless the scenario gives them a range; "
                 "uncertainty.judgments widens every judgment.", html=_parameters_table(result)),
@@ -176,4 +211,4 @@ def write_sensitivity_page(path: Path, result: Sensitivity) -> Path:
         figures=() if scatter is None else (scatter,), html=_boxes_table(record),
     ))  # fmt: skip
     return write_page(path, title=f"Which assumptions decide the outcome · {record['title']}", lead=lead,
-                      sections=sections)  # fmt: skip
+                      sections=sections, glossary=glossary)  # fmt: skip

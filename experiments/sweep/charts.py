@@ -1,246 +1,173 @@
-"""Outcome charts for a sweep, chosen from its shape (how many parameters vary, and of which kind)."""
+"""The sweep page, ``sweep.html``: the question the sweep asks, what was run, and charts fitted to its shape.
+
+One setting (a number or a name; other names as series): profiles along it. Two (two numbers, or two names):
+heatmaps with the values in the cells. Three or more numbers: parallel axes and one panel per setting. Every
+shape shows how the talks ended, the agreed terms with their intervals and the number of agreements behind each
+point, and what each party gets against its reservation value.
+"""
 
 from __future__ import annotations
 
-import itertools
-from html import escape as esc
+import dataclasses
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from negsim.experiments.pages.page import CHART_LAYOUT, PALETTE, Section, write_page
+from negsim.experiments.pages.glossary import Glossary
+from negsim.experiments.pages.page import Section, reading_list, run_box, write_page
+from negsim.experiments.pages.provenance import (
+    RUN_ONLY,
+    experiment_note,
+    hydra_settings,
+    parse_overrides,
+    reproduce_command,
+)
+from negsim.experiments.sweep.figures import esc
+from negsim.experiments.sweep.grid import grid_figures
+from negsim.experiments.sweep.many import many_figures
+from negsim.experiments.sweep.profile import profile_figures
+from negsim.experiments.sweep.view import SweepView
+from negsim.experiments.sweep.words import sweep_words
 
-__all__ = ["sweep_sections", "varying_parameters", "write_sweep_page"]
-
-LAYOUT = CHART_LAYOUT
-RATE_AXIS = {"title": "agreement rate", "range": [0, 1], "tickformat": ".0%"}
+__all__ = ["sweep_figures", "sweep_sections", "varying_parameters", "write_sweep_page"]
 
 
 def varying_parameters(cells: pd.DataFrame, params: list[str]) -> tuple[list[str], list[str]]:
     """The swept parameters that take more than one value: ``(numeric, categorical)``."""
-    varying = [p for p in params if cells[p].nunique(dropna=False) > 1]
-    numeric = [p for p in varying if pd.api.types.is_numeric_dtype(cells[p])]
-    return numeric, [p for p in varying if p not in numeric]
+    view = SweepView.build(cells, params, None)
+    return view.numeric, view.categorical
 
 
-def _hover(cells: pd.DataFrame) -> list[str]:
-    return [
-        f"job {row.job}: {esc(row.overrides)}<br>agreement {row.agreement_rate:.1%} "
-        f"(95% {row.agreement_low:.1%}–{row.agreement_high:.1%}) of {row.replications:,}<br>"
-        f"mean rounds {row.mean_rounds:.2f}"
-        for row in cells.itertuples()
-    ]
-
-
-def _groups(cells: pd.DataFrame, categorical: list[str]):
-    """Split cells by the categorical parameters: ``(label, subset)`` pairs."""
-    if not categorical:
-        yield "", cells
-        return
-    for values, subset in cells.groupby(categorical, sort=False, dropna=False):
-        values = values if isinstance(values, tuple) else (values,)
-        yield esc(", ".join(f"{p}={v}" for p, v in zip(categorical, values, strict=True))), subset
-
-
-def _one_numeric(cells: pd.DataFrame, x: str, categorical: list[str], issues: list[str]) -> list[go.Figure]:
-    rate = go.Figure()
-    terms = make_subplots(rows=1, cols=len(issues), subplot_titles=[esc(i) for i in issues], shared_yaxes=True)
-    for (label, subset), colour in zip(_groups(cells, categorical), itertools.cycle(PALETTE), strict=False):
-        subset = subset.sort_values(x)
-        name = label or "agreement rate"
-        band = np.concatenate([subset["agreement_high"], subset["agreement_low"][::-1]])
-        rate.add_scatter(
-            x=np.concatenate([subset[x], subset[x][::-1]]),
-            y=band,
-            fill="toself",
-            mode="lines",
-            line_width=0,
-            fillcolor=colour,
-            opacity=0.2,
-            hoverinfo="skip",
-            showlegend=False,
-            legendgroup=name,
-        )
-        rate.add_scatter(
-            x=subset[x],
-            y=subset["agreement_rate"],
-            mode="lines+markers",
-            name=name,
-            line_color=colour,
-            legendgroup=name,
-            hovertext=_hover(subset),
-            hoverinfo="text",
-        )
-        for col, issue in enumerate(issues, start=1):
-            terms.add_scatter(
-                x=subset[x],
-                y=subset[f"terms.{issue}"],
-                mode="lines+markers",
-                name=name,
-                line_color=colour,
-                legendgroup=name,
-                showlegend=col == 1 and bool(label),
-                hovertext=_hover(subset),
-                hoverinfo="text+y",
-                row=1,
-                col=col,
-            )
-            terms.update_xaxes(title_text=esc(x), row=1, col=col)
-    rate.update_layout(**LAYOUT, title="Agreement rate (shaded: 95% interval)", xaxis_title=esc(x), yaxis=RATE_AXIS)
-    terms.update_layout(**LAYOUT, title="Agreed terms per issue (mean over agreements)", yaxis_title="agreed value")
-    return [rate, terms]
-
-
-def _heatmap(cells: pd.DataFrame, x: str, y: str, value: str) -> go.Heatmap:
-    table = cells.pivot_table(index=y, columns=x, values=value, aggfunc="mean")
-    hover = cells.assign(overrides=cells["overrides"].map(esc)).pivot_table(
-        index=y, columns=x, values="overrides", aggfunc="first"
-    )
-    return go.Heatmap(
-        z=table.to_numpy(),
-        x=table.columns,
-        y=table.index,
-        coloraxis="coloraxis",
-        customdata=hover.to_numpy(),
-        hovertemplate=f"{esc(x)}=%{{x}}<br>{esc(y)}=%{{y}}<br>{esc(value)}=%{{z:.3f}}<br>%{{customdata}}<extra></extra>",
-    )
-
-
-def _two_numeric(cells: pd.DataFrame, x: str, y: str, categorical: list[str], actors: list[str]) -> list[go.Figure]:
-    figures = []
-    for label, subset in _groups(cells, categorical):
-        suffix = f" ({label})" if label else ""
-        rate = go.Figure(_heatmap(subset, x, y, "agreement_rate"))
-        rate.update_layout(
-            **LAYOUT,
-            title=f"Agreement rate{suffix}",
-            xaxis_title=esc(x),
-            yaxis_title=esc(y),
-            coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1, "colorbar_tickformat": ".0%"},
-        )
-        utility = make_subplots(rows=1, cols=len(actors), subplot_titles=[esc(a) for a in actors], shared_yaxes=True)
-        for col, actor in enumerate(actors, start=1):
-            utility.add_trace(_heatmap(subset, x, y, f"utility.{actor}"), row=1, col=col)
-            utility.update_xaxes(title_text=esc(x), row=1, col=col)
-        utility.update_layout(
-            **LAYOUT, title=f"Mean utility per actor{suffix}", yaxis_title=esc(y), coloraxis={"colorscale": "Cividis"}
-        )
-        figures += [rate, utility]
-    return figures
-
-
-def _many_numeric(cells: pd.DataFrame, numeric: list[str]) -> list[go.Figure]:
-    dims = [{"label": esc(p), "values": cells[p]} for p in numeric]
-    dims.append({"label": "agreement rate", "values": cells["agreement_rate"], "range": [0, 1]})
-    parallel = go.Figure(
-        go.Parcoords(
-            line={"color": cells["agreement_rate"], "colorscale": "Viridis", "cmin": 0, "cmax": 1, "showscale": True},
-            dimensions=dims,
-        )
-    )
-    parallel.update_layout(**LAYOUT, title="Every job: parameters and agreement rate (drag on an axis to filter)")
-    small = make_subplots(rows=1, cols=len(numeric), shared_yaxes=True, subplot_titles=[esc(p) for p in numeric])
-    for col, p in enumerate(numeric, start=1):
-        mean = cells.groupby(p)["agreement_rate"].agg(["mean", "min", "max"]).reset_index()
-        small.add_scatter(
-            x=cells[p],
-            y=cells["agreement_rate"],
-            mode="markers",
-            marker={"color": "#bbbbbb"},
-            hovertext=_hover(cells),
-            hoverinfo="text",
-            showlegend=False,
-            row=1,
-            col=col,
-        )
-        small.add_scatter(
-            x=mean[p],
-            y=mean["mean"],
-            mode="lines+markers",
-            line_color=PALETTE[0],
-            showlegend=False,
-            name="mean over the other parameters",
-            row=1,
-            col=col,
-        )
-        small.update_xaxes(title_text=esc(p), row=1, col=col)
-    small.update_layout(
-        **LAYOUT, title="Agreement rate against each parameter (line: mean over the others)", yaxis=RATE_AXIS
-    )
-    return [parallel, small]
-
-
-def _categorical_only(cells: pd.DataFrame, categorical: list[str]) -> list[go.Figure]:
-    first, rest = categorical[0], categorical[1:]
-    bars, shares = go.Figure(), go.Figure()
-    for (label, subset), colour in zip(_groups(cells, rest), itertools.cycle(PALETTE), strict=False):
-        bars.add_bar(
-            x=[esc(str(v)) for v in subset[first]],
-            y=subset["agreement_rate"],
-            name=label or "agreement rate",
-            marker_color=colour,
-            hovertext=_hover(subset),
-            hoverinfo="text",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": subset["agreement_high"] - subset["agreement_rate"],
-                "arrayminus": subset["agreement_rate"] - subset["agreement_low"],
-            },
-        )
-    labels = [esc(" · ".join(str(v) for v in row)) for row in cells[categorical].itertuples(index=False)]
-    for outcome, colour in zip(("agreement", "breakdown", "stalemate", "escalation"), PALETTE, strict=False):
-        shares.add_bar(
-            x=labels,
-            y=cells[f"share.{outcome}"],
-            name=outcome,
-            marker_color=colour,
-            hovertext=_hover(cells),
-            hoverinfo="text+y",
-        )
-    bars.update_layout(
-        **LAYOUT, title="Agreement rate (bars: 95% interval)", barmode="group", xaxis_title=first, yaxis=RATE_AXIS
-    )
-    shares.update_layout(**LAYOUT, title="How the talks ended", barmode="stack", yaxis=RATE_AXIS | {"title": "share"})
-    return [bars, shares]
-
-
-def sweep_sections(cells: pd.DataFrame, params: list[str]) -> list[Section]:
-    """The sweep page's sections: outcome charts fitted to the sweep's shape, then the job table."""
-    numeric, categorical = varying_parameters(cells, params)
-    issues = [c.removeprefix("terms.") for c in cells.columns if c.startswith("terms.")]
-    actors = [c.removeprefix("utility.") for c in cells.columns if c.startswith("utility.")]
+def sweep_figures(view: SweepView) -> dict[str, list]:
+    """The charts for the sweep's shape: ``outcomes``, ``terms``, ``parties`` figures and ``notes``."""
+    numeric, categorical = view.numeric, view.categorical
+    repeats = [k for k in ("seed",) if k in view.varying]  # a swept seed repeats a job: a series, never an axis
+    rest = [k for k in view.varying if k not in repeats]
+    if repeats and len(rest) == 1:
+        return profile_figures(view, rest[0], repeats) | {"notes": []}
     if not numeric and not categorical:
-        figures, text = (
-            _categorical_only(cells.assign(job_label=cells["job"].astype(str)), ["job_label"]),
-            ("No parameter varies between jobs; each bar is one job."),
-        )
-    elif len(numeric) == 0:
-        figures, text = _categorical_only(cells, categorical), f"Swept: {', '.join(categorical)}."
-    elif len(numeric) == 1:
-        figures, text = (
-            _one_numeric(cells, numeric[0], categorical, issues),
-            f"Swept: {', '.join(numeric + categorical)}.",
-        )
-    elif len(numeric) == 2:
-        figures = _two_numeric(cells, numeric[0], numeric[1], categorical, actors)
-        text = f"Swept: {', '.join(numeric + categorical)}."
-    else:
-        figures, text = _many_numeric(cells, numeric), f"Swept: {', '.join(numeric + categorical)}."
-    shown = [*params, "job", "replications", "agreement_rate", "agreement_low", "agreement_high", "mean_rounds"]
-    table = cells[shown].to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0)
-    return [
-        Section(heading="Outcomes across the sweep", text=text, figures=tuple(figures)),
-        Section(heading="Every job", html=f"<details><summary>Show the table</summary>{table}</details>"),
+        jobs = view.cells.assign(job=view.cells["job"].astype(str))
+        view = dataclasses.replace(view, cells=jobs, categorical=["job"])
+        return profile_figures(view, "job", []) | {"notes": []}
+    if len(numeric) == 2 or (not numeric and len(categorical) == 2):
+        x, y = (numeric if len(numeric) == 2 else categorical)[:2]
+        return grid_figures(view, x, y, categorical if len(numeric) == 2 else [])
+    if len(numeric) >= 3:
+        return many_figures(view)
+    if len(numeric) == 1:
+        return profile_figures(view, numeric[0], categorical) | {"notes": []}
+    if len(categorical) == 1:
+        return profile_figures(view, categorical[0], []) | {"notes": []}
+    combined = view.cells.assign(settings=[view.setting(r, categorical, sep="<br>") for _, r in view.cells.iterrows()])
+    view = dataclasses.replace(view, cells=combined, categorical=["settings"])
+    return profile_figures(view, "settings", []) | {"notes": []}
+
+
+def _context(view: SweepView, params: list[str], sweep_dir: Path) -> dict:
+    """The sweep's question, notes, fixed settings and the command that runs it again."""
+    hydra = hydra_settings(sweep_dir)
+    experiment = str(((hydra.get("runtime") or {}).get("choices") or {}).get("experiment") or "")
+    question, about = experiment_note(experiment, hydra) if experiment else ("", "")
+    labels = [view.label(p) for p in view.varying]
+    task = (hydra.get("overrides") or {}).get("task")
+    if task is None:  # no multirun.yaml: the sweep's values from its jobs
+        first = view.cells.iloc[0]
+        task = [f"{p}={','.join(str(v) for v in view.ordered(p))}" for p in view.varying]
+        task += [f"{p}={first[p]}" for p in params if p not in view.varying and p not in RUN_ONLY]
+    overrides = parse_overrides([str(line) for line in task])
+    fixed = [p for p in params if p not in view.varying and p not in RUN_ONLY and p != "experiment"]
+    return {
+        "experiment": experiment, "about": about, "fixed": fixed,
+        "question": question or f"How do the outcomes change with {' and '.join(labels) or 'nothing'}?",
+        "command": reproduce_command(overrides, hydra),
+    }  # fmt: skip
+
+
+def _run_section(view: SweepView, context: dict) -> Section:
+    cells, scenario = view.cells, view.scenario
+    items = [f"Question: <b>{esc(context['question'])}</b>"]
+    if context["about"]:
+        items.append(f"About this experiment: {esc(context['about'])}")
+    if scenario is not None and "scenario" not in view.varying:
+        items.append(f"Scenario <b>{esc(scenario.name)}</b>: {esc(scenario.title)}")
+    for p in view.varying:
+        values = ", ".join(view.value(v) for v in view.ordered(p))
+        items.append(f"Swept: <b>{esc(view.label(p))}</b> over {esc(values)}")
+    for p in context["fixed"]:
+        items.append(f"The same in every job: {esc(view.label(p))} = {esc(view.value(cells[p].iloc[0]))}")
+    runs = cells["replications"]
+    size = f"{int(runs.iloc[0]):,} runs each" if runs.nunique() == 1 else f"{int(runs.sum()):,} runs in all"
+    items.append(f"{len(cells)} jobs, {size}")
+    return run_box(items, context["command"])
+
+
+def _reading(glossary: Glossary) -> Section:
+    tips = [
+        "Each job is one run of the scenario with one combination of the swept settings, simulated many times "
+        "(replications); a point or a cell is one job.",
+        "Whiskers and the “±” in a cell give the 95% interval: the range the job's true value lies in, given its "
+        "number of runs. Agreed terms are averaged over the runs that agreed only; the number beside a point is "
+        "how many agreements it rests on (a point resting on few agreements is less certain).",
+        "Each issue is drawn on its full scale, with its two ends named, so a small shift looks small.",
+        "A party's utility (1 = its ideal package) is shown against its reservation value, what no deal is worth "
+        "to it. Colours stand for parties only; outcomes are greys with patterns.",
+        "Hover over a point or a cell for its job's settings; the table at the end lists every job.",
     ]
+    return reading_list(tips, glossary)
 
 
-def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str | None = None) -> Path:
-    """Write ``sweep.html``: self-contained, offline, interactive."""
-    numeric, categorical = varying_parameters(cells, params)
-    title = title or f"Sweep over {', '.join(numeric + categorical) or 'no varying parameter'}"
-    lead = f"{len(cells)} jobs, {int(cells['replications'].sum()):,} replications in all, in {path.parent}."
-    return write_page(path, title=title, lead=lead, sections=sweep_sections(cells, params))
+def _job_table(view: SweepView) -> str:
+    cells, rows = view.cells, []
+    for _, row in cells.iterrows():
+        entry = {"job": row["job"]} | {view.label(p): view.value(row[p]) for p in view.varying}
+        entry["agreement (95% interval)"] = (f"{row['agreement_rate']:.1%} ({row['agreement_low']:.1%}–"
+                                             f"{row['agreement_high']:.1%})")  # fmt: skip
+        if "agreements" in row:
+            entry["agreements"] = f"{int(row['agreements']):,} of {int(row['replications']):,}"
+        for issue in view.issues:
+            entry[issue.label] = f"{row[f'terms.{issue.name}']:.3f}"
+        rows.append(entry)
+    return pd.DataFrame(rows).to_html(index=False, border=0, escape=True, na_rep="")
+
+
+def sweep_sections(view: SweepView, context: dict, glossary: Glossary) -> list[Section]:
+    """The page's sections: what was run, how to read it, plain words, outcomes, terms, parties, every job."""
+    figures = sweep_figures(view)
+    glossary.section()
+    words = "".join(f"<p>{glossary.gloss(line)}</p>" for line in sweep_words(view))
+    notes = "".join(f"<li>{esc(note)}</li>" for note in figures["notes"])
+    words += f"<p>Terms that do not move across the jobs (not drawn as heatmaps):</p><ul>{notes}</ul>" if notes else ""
+    if context.get("comparison"):
+        words += ('<p>Each job set against the first, with the differences and their 95% intervals: <a '
+                  'href="comparison.html">comparison.html</a>, beside this page.</p>')
+    sections = [_run_section(view, context), _reading(glossary), Section(heading="In plain words", html=words)]
+    texts = {
+        "outcomes": ("How the talks ended", "The share of runs that ended in agreement, breakdown, stalemate or "
+                     "escalation, with 95% intervals."),
+        "terms": ("Agreed terms", "Where the agreements landed on each issue: the mean over the runs that agreed, "
+                  "with its 95% interval and the number of agreements it rests on."),
+        "parties": ("What each party gets", "Each party's mean realised utility over all runs (a run that fails "
+                    "leaves the party what no deal is worth to it), against its reservation value."),
+    }  # fmt: skip
+    for key, (heading, text) in texts.items():
+        if figures[key]:
+            sections.append(Section(heading=heading, text=text, figures=tuple(figures[key]), anchor=key))
+    table = f'<details><summary>Show the table</summary><div class="wide">{_job_table(view)}</div></details>'
+    sections.append(Section(heading="Every job", html=table, anchor="every-job"))
+    return sections
+
+
+def write_sweep_page(path: Path, cells: pd.DataFrame, params: list[str], *, title: str | None = None,
+                     comparison: bool = False) -> Path:  # fmt: skip
+    """Write ``sweep.html`` (self-contained, offline, interactive) for the sweep in ``path``'s folder.
+
+    ``comparison``: the sweep also writes ``comparison.html`` beside it, which the page then points to.
+    """
+    sweep_dir = Path(path).parent
+    view = SweepView.build(cells, params, sweep_dir)
+    context = _context(view, params, sweep_dir)
+    labels = " and ".join(view.label(p) for p in view.varying) or "no varying setting"
+    title = title or (f"Experiment “{context['experiment']}”" if context["experiment"] else f"Sweep over {labels}")
+    glossary = Glossary(round_text=view.scenario.round if view.scenario else "")
+    sections = sweep_sections(view, context | {"comparison": comparison}, glossary)
+    return write_page(path, title=title, lead=context["question"], sections=sections, glossary=glossary)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from negsim.experiments.pages.provenance import RUN_ONLY
 from negsim.experiments.sweep.aggregate import aggregate_sweep
 from negsim.experiments.sweep.charts import write_sweep_page
 from negsim.experiments.sweep.state import planned_jobs
@@ -28,25 +31,35 @@ def report_sweep(sweep_dir: Path, *, title: str | None = None) -> str:
     sweep_dir = Path(sweep_dir)
     table, cells, missing = aggregate_sweep(sweep_dir, jobs=planned_jobs(sweep_dir))
     params = _param_columns(cells)
-    page = write_sweep_page(sweep_dir / "sweep.html", cells, params, title=title)
+    compared = _compared(cells, params)
+    page = write_sweep_page(sweep_dir / "sweep.html", cells, params, title=title, comparison=compared)
     lines = [f"sweep of {len(cells)} jobs ({int(cells['replications'].sum()):,} replications)",
              f"  table  {table}", f"  charts {page}", *_best_and_worst(cells)]  # fmt: skip
     if missing:
         lines.append(f"  left out {len(missing)} unfinished or damaged jobs (run the sweep again to run them):")
         lines += [f"    job {job.number}: {job.problem}" for job in missing]
-    if "scenario" in params and cells["scenario"].nunique() > 1:
+    if compared:
         lines += ["", _compare_scenarios(sweep_dir)]
     return "\n".join(lines)
 
 
 def _compare_scenarios(sweep_dir: Path) -> str:
-    """A sweep over ``scenario=`` ends with the same comparison ``negsim-compare SWEEP_DIR`` writes."""
+    """A sweep over ``scenario=`` (or one named setting) ends with the comparison ``negsim-compare SWEEP_DIR``
+    writes."""
     from negsim.experiments.compare.page import collect, format_comparison, write_comparison
     from negsim.experiments.compare.stats import compare_runs
 
     comparison = compare_runs(*collect([sweep_dir]))
     page, csv = write_comparison(sweep_dir, comparison)
     return f"{format_comparison(comparison)}\n  comparison {page}\n  table      {csv}"
+
+
+def _compared(cells, params: list[str]) -> bool:
+    """Whether the sweep ends with a comparison: it sweeps scenarios, or a single named setting (a protocol, a
+    style), whose jobs are then set against the first with intervals."""
+    varying = [p for p in params if cells[p].nunique(dropna=False) > 1 and p not in RUN_ONLY]
+    named = len(varying) == 1 and not pd.api.types.is_numeric_dtype(cells[varying[0]])
+    return ("scenario" in varying) or named
 
 
 def _param_columns(cells) -> list[str]:

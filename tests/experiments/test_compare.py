@@ -140,7 +140,7 @@ def test_scenario_sweep_ends_with_the_comparison_negsim_compare_gives(runs, tmp_
     with open_page(sweep / "comparison.html") as (page, errors):
         page.wait_for_selector(".main-svg")
         plots = page.locator(".js-plotly-plot")
-        assert plots.count() == 3
+        assert plots.count() == 7  # differences: shares, terms, utility, rounds; levels: shares, terms, utility
         for i in range(plots.count()):
             assert plots.nth(i).locator(".main-svg").count() > 0
         page.locator("details summary").first.click()
@@ -167,3 +167,16 @@ def test_only_runs_that_drew_the_same_numbers_are_paired(runs, tmp_path):
                               ["baseline", "patient", "coalition", "seed"])  # fmt: skip
     paired = comparison.table.groupby("run")["paired"].all()
     assert paired["patient"] and paired["coalition"] and not paired["seed"]
+    from negsim.experiments.compare.words import glance, pairing, summary
+
+    assert pairing(comparison, 2).startswith("paired with the reference: the same seed (0), 400 replications")
+    assert pairing(comparison, 3) == ("not paired with the reference, because its seed (9; the reference's: 0) "
+                                      "differs: the two are resampled apart")  # fmt: skip
+    words = dict(summary(comparison, runs["baseline"].run.scenario))
+    assert words["seed"][-1].startswith("Not paired with the reference, because its seed")
+    assert any("Ukraine" in line and "reservation value" in line and "0.3" in line for line in words["patient"])
+    table = glance(comparison, runs["baseline"].run.scenario).set_index("run")
+    assert table.loc["seed", "paired with the reference"] == "no: seed 9 against 0"
+    assert table.loc["coalition", "paired with the reference"] == "yes"
+    assert table.loc["coalition", "clearly worse off"] == "Russia, Ukraine, United States, European allies"
+    assert table.loc["coalition", "agreement (difference, 95% interval)"].startswith(("4", "5", "6"))

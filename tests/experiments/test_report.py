@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,7 @@ from negsim.experiments.run.folder import RunFolder
 
 REPORT = Path(sys.executable).with_name("negsim-report")
 CHARTS = 6  # ideal points, replay, outcome shares, agreed terms, utilities, rounds
+QUIET_CHARTS = 3  # influence_only: ideal points, replay (starting positions), where stated positions settle
 EVIL_ACTOR = "<script>window.__pwned=1</script>"
 EVIL_LOW = "<script>window.__pwned=2</script>"
 EVIL_QUOTE = "judgment: <img src=x onerror=window.__pwned=3>"
@@ -41,6 +44,12 @@ RUNS = {
     "quiet": ["replications=50", "protocol=influence_only", "record=0"],  # no agreement, no round log
     "no_deal": ["--config-dir", CONFIGS, "scenario=no_common_ground", "replications=50"],  # red lines clash
     "mixed": ["scenario=coalition_deploys", "replications=200", "report=true"],  # agreements and escalations
+    # capability, protocol and an added red line: the report must say so and how to run it again
+    "changed": ["replications=200", "scenario.actors.russia.capability=0.5", "protocol=mediated",
+                "+scenario.actors.ukraine.red_lines.guarantee_inclusion={max: 0.95}",
+                '+scenario.actors.ukraine.evidence.red_lines.guarantee_inclusion="judgment: a test"'],
+    "stalled": ["replications=200", "scenario.noise.perception=0.3"],  # stalemates with named holdouts
+    "walkaway": ["replications=50", "scenario.actors.ukraine.reservation=0.8"],  # no zone: Ukraine walks away
 }  # fmt: skip
 #: Russia's new red line on territory (at least 0.5) clashes with Ukraine's (at most 0): no deal is possible.
 NO_COMMON_GROUND = """\
@@ -64,6 +73,7 @@ ALL_DRAWN = f"""() => {{
   const plots = document.querySelectorAll('.js-plotly-plot');
   return plots.length === {CHARTS} && Array.from(plots).every(div => div.querySelector('.main-svg g.trace'));
 }}"""
+QUIET_DRAWN = ALL_DRAWN.replace(f"=== {CHARTS}", f"=== {QUIET_CHARTS}")
 TITLE = "#negsim-replay .gtitle"
 #: Every figure as JSON, the replay's frames included; legend groups are ids that are never shown, so left out.
 FIGURES = """() => JSON.stringify([
@@ -119,7 +129,8 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 
 def _page_text(folder: Path) -> str:
     """The report's HTML with entities decoded and tags dropped, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text(encoding="utf-8"))
+    text = re.sub(r"</?span[^>]*>", "", (folder / "report.html").read_text(encoding="utf-8"))  # glossed words
+    text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
@@ -229,10 +240,14 @@ def test_plain_words_match_the_results_table(runs):
 @pytest.mark.browser
 def test_a_run_without_agreements_or_round_log_still_reports(runs):
     folder = runs["quiet"]
-    assert "In none of the 50 runs did the parties agree" in _page_text(folder)
+    text = _page_text(folder)
+    assert "In none of the 50 runs did the parties agree" in text
+    assert "Where stated positions settle" in text and "negsim-terms" not in text  # no empty histograms
     with open_page(folder / "report.html") as (page, errors):
-        page.wait_for_function(ALL_DRAWN)
+        page.wait_for_function(QUIET_DRAWN)
         assert "starting positions" in page.locator("#negsim-replication").text_content()
+        assert page.locator("#negsim-replay-steps").is_hidden()  # record=0: nothing to play
+        assert page.evaluate("document.getElementById('negsim-replay').layout.sliders") is None
         assert errors == []
 
 
@@ -253,7 +268,7 @@ def test_red_lines_that_leave_no_deal_are_named_in_the_report(runs):
     assert "best reachable deal" not in text and "record=0" not in text
     with open_page(folder / "report.html") as (page, errors):
         page.wait_for_function(ALL_DRAWN)
-        assert "no round was played" in page.locator("#negsim-replication").text_content()
+        assert "no round to replay" in page.locator("#negsim-replication").text_content()
         assert page.locator(TITLE).text_content().startswith("Starting positions · no round was played")
         bars = page.evaluate("document.getElementById('negsim-rounds')._fullData"
                              ".map(t => [t.name, Number(t.x[0]), Number(t.y[0])])")  # fmt: skip
@@ -334,3 +349,87 @@ def test_baseline_report_with_1000_replications_is_small_and_opens_quickly(runs,
         assert errors == []
     with capsys.disabled():
         print(f"\nbaseline report, 1,000 replications: {size / 1e6:.2f} MB, charts drawn {opened:.2f} s after opening")
+
+
+def _replay_store(folder: Path) -> dict:
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    start = text.index('id="negsim-replay-data">') + len('id="negsim-replay-data">')
+    return json.loads(text[start : text.index("</script>", start)])
+
+
+def _captions(folder: Path) -> dict[int, list[str]]:
+    """Each offered replication's captions, round by round, as plain text."""
+    found = {}
+    for replication, figure in _replay_store(folder)["figures"].items():
+        titles = [frame["layout"]["title"]["text"] for frame in figure["frames"]] or [figure["layout"]["title"]["text"]]
+        found[int(replication)] = [html.unescape(re.sub(r"<[^>]+>", " ", title)) for title in titles]
+    return found
+
+
+@pytest.mark.slow  # the module's runs write the reports
+def test_a_changed_run_says_what_changed_and_how_to_run_it_again(runs):
+    folder = runs["changed"]
+    text = _page_text(folder)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    title = html.unescape(re.search(r"<h1>(.*?)</h1>", page).group(1))
+    assert title.startswith("Security guarantees for Ukraine (article baseline), with 4 changes (")
+    assert title != html.unescape(re.search(r"<h1>(.*?)</h1>", (runs["baseline"] / "report.html").read_text()).group(1))
+    for change in ("Russia · capability: 0.5", "protocol: mediated",
+                   "Ukraine · red line on Who guarantees Ukraine's security: max 0.95"):  # fmt: skip
+        assert change in text
+    command = html.unescape(re.search(r'<code class="command">(.*?)</code>', page).group(1))
+    overrides = [line for line in yaml.safe_load((folder / ".hydra" / "overrides.yaml").read_text())
+                 if not line.startswith("progress")]  # fmt: skip
+    assert shlex.split(command) == ["negsim", *overrides, "seed=0"]
+    assert "Nothing changed: the named scenario exactly as its file sets it." in _page_text(runs["baseline"])
+    for name, run in runs.items():  # no page shows where it was written
+        assert str(run.parent) not in (run / "report.html").read_text(encoding="utf-8"), name
+
+
+@pytest.mark.slow  # the module's runs write the reports
+def test_the_worked_example_is_the_models_own_arithmetic(runs):
+    folder = runs["baseline"]
+    text = _page_text(folder)
+    found = re.search(r"Take (\w[\w ]*?) and the terms agreed in replication (\d+)\..*?utility = 1 − ([\d.]+) = "
+                      r"(\d\.\d+).*?realised utility is [\d.]+ \+ [\d.]+ × [\d.]+ = (\d\.\d+)", text)  # fmt: skip
+    assert found, "no worked example"
+    label, replication, _, value, realised = found.groups()
+    scenario = RunFolder.open(folder).run.scenario
+    actor = next(a for a in scenario.actors if a.label == label)
+    row = pd.read_parquet(folder / "results.parquet").set_index("replication").loc[int(replication)]
+    assert float(value) == pytest.approx(row[f"value.{actor.name}"], abs=6e-4)
+    assert float(realised) == pytest.approx(row[f"utility.{actor.name}"], abs=6e-4)
+
+
+@pytest.mark.slow  # the module's runs write the reports
+def test_failures_name_the_party_and_the_reason_in_words_and_in_the_replay(runs):
+    escalation = ("European allies acted alone, setting “Foreign peacekeepers in Ukraine” to 0.80, over Russia's "
+                  "red line (at most 0.10)")  # fmt: skip
+    assert f"ended in escalation: {escalation}" in _page_text(runs["mixed"])
+    outcomes = pd.read_parquet(runs["mixed"] / "results.parquet").set_index("replication")["outcome"]
+    escalated = [r for r in _captions(runs["mixed"]) if outcomes[r] == "escalation"]
+    assert escalated and all(escalation in _captions(runs["mixed"])[r][-1] for r in escalated)
+    results = pd.read_parquet(runs["stalled"] / "results.parquet").set_index("replication")
+    stalled = [r for r in _captions(runs["stalled"]) if results.at[r, "outcome"] == "stalemate"]
+    assert stalled, "the run should log a stalemate; pick another seed"
+    for r in stalled:
+        labels = {"russia": "Russia", "ukraine": "Ukraine", "us": "United States"}
+        named = [labels[n] for n in str(results.at[r, "holdouts"]).split()]
+        last = _captions(runs["stalled"])[r][-1]
+        assert "held out for more than the others could give" in last and all(name in last for name in named)
+    text = _page_text(runs["walkaway"])
+    assert "broke down before the first round, because no deal is possible: Ukraine would walk away" in text
+    assert "Ukraine would walk away" in _captions(runs["walkaway"])[-1][0]
+
+
+@pytest.mark.slow  # the module's runs write the reports
+def test_every_term_a_student_meets_is_defined_on_the_page(runs):
+    page = (runs["baseline"] / "report.html").read_text(encoding="utf-8")
+    glossary = page[page.index('<section id="glossary">'):]
+    defined = re.findall(r"<dt>(.*?)</dt>", glossary)
+    for term in ("utility", "reservation value", "salience", "capability", "stubbornness", "discount",
+                 "concession style", "veto party", "zone of possible agreement", "compromise", "weighted median",
+                 "Nash bargaining solution", "weighted Nash", "95% interval", "round"):  # fmt: skip
+        assert term in defined, term
+        assert f'data-def="{html.escape(term)}: ' in page, f"{term} has no hover definition where it appears"
+    assert "one month of talks" in glossary  # what a round stands for, from the scenario

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import open_page
+from browser import LAYOUT_CHECKS, open_page
 from conftest import run_negsim
 
 SENSITIVITY = Path(sys.executable).with_name("negsim-sensitivity")
@@ -122,6 +122,12 @@ def test_the_sensitivity_page_opens_offline_without_errors(analyses, tmp_path):
         assert len(charts) >= 3 and all(charts), charts
         headings = page.locator("h2").all_text_contents()
         assert "Which values decide each outcome" in headings and "Where agreement is likely, and where not" in headings
+        assert {"What was run", "How to read this page", "Words used on this page"} <= set(headings)  # the frame
+        command = page.locator("code.command").text_content()
+        assert command.startswith("negsim ") and "+analysis=sensitivity" in command
+        assert "sensitivity.base_samples=8" in command
+        found = page.evaluate(LAYOUT_CHECKS)
+        assert found["small"] == [] and found["overlaps"] == [], found
         page.screenshot(path=tmp_path / "sensitivity.png", full_page=True)
         assert errors == []
 

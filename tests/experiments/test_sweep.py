@@ -243,6 +243,9 @@ def test_true_false_overrides_are_swept_as_categories(tmp_path):
     assert jobs.to_dict("list") == {"scenario.escalation.enabled": ["true", "false"], "report": ["false"] * 2,
                                     "progress": ["false"] * 2}  # fmt: skip
     assert (folder / "sweep.html").is_file() and "sweep of 2 jobs" in done.stdout
+    # one named setting: the jobs set against the first, and the sweep page points there
+    assert "comparison" in done.stdout and (folder / "comparison.html").is_file()
+    assert 'href="comparison.html"' in (folder / "sweep.html").read_text(encoding="utf-8")
     (folder / "sweep.parquet").unlink()
     again = subprocess.run([str(NEGSIM.with_name("negsim-aggregate")), str(folder)], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
