@@ -91,18 +91,28 @@ def face_packages(frontier: Frontier, u: np.ndarray, box: np.ndarray, group: np.
     return out
 
 
+#: How far short of its target a package recovered by linear programming may fall: the targets come from the
+#: frontier's facets, which rounding can put a hair beyond what any package reaches.
+SHORTFALL = 1e-7
+
+
 def _exact(frontier: Frontier, g: int, b: int, u: np.ndarray) -> np.ndarray:
-    """A package in box ``b`` of geometry ``g`` worth at least ``u`` to everyone, by linear programming."""
+    """A package in box ``b`` of geometry ``g`` worth ``u`` to everyone (to within :data:`SHORTFALL`), by linear
+    programming: the package whose largest shortfall below ``u`` is smallest."""
     from scipy.optimize import linprog
 
     n, m = frontier.n, frontier.m
     ideal, scaled = frontier.ideal[g], frontier.scaled[g]
     distance = np.kron(np.eye(n), np.eye(m))  # t_ik >= |x_k - p_ik|
-    rows = np.block([[np.tile(np.eye(m), (n, 1)), -distance], [-np.tile(np.eye(m), (n, 1)), -distance],
-                     [np.zeros((n, m)), np.kron(np.eye(n), np.ones((1, m))) * scaled.ravel()]])  # fmt: skip
-    bound = np.concatenate([ideal.ravel(), -ideal.ravel(), 1.0 - u + 1e-12])
-    limits = list(zip(frontier.box_low[g, b], frontier.box_high[g, b], strict=True)) + [(0.0, None)] * (n * m)
-    result = linprog(np.zeros(m + n * m), A_ub=rows, b_ub=bound, bounds=limits, method="highs")
-    if result.status != 0:
+    weights = np.kron(np.eye(n), np.ones((1, m))) * scaled.ravel()  # sum_k s_ik t_ik
+    rows = np.block([[np.tile(np.eye(m), (n, 1)), -distance, np.zeros((n * m, 1))],
+                     [-np.tile(np.eye(m), (n, 1)), -distance, np.zeros((n * m, 1))],
+                     [np.zeros((n, m)), weights, -np.ones((n, 1))]])  # fmt: skip
+    bound = np.concatenate([ideal.ravel(), -ideal.ravel(), 1.0 - u])
+    limits = list(zip(frontier.box_low[g, b], frontier.box_high[g, b], strict=True)) + [(0.0, None)] * (n * m + 1)
+    cost = np.zeros(m + n * m + 1)
+    cost[-1] = 1.0  # the shortfall
+    result = linprog(cost, A_ub=rows, b_ub=bound, bounds=limits, method="highs")
+    if result.status != 0 or result.x[-1] > SHORTFALL:
         raise ValueError(f"no package reaches {u.tolist()}")
     return result.x[:m]

@@ -166,3 +166,30 @@ def test_a_linkage_never_pushes_the_terms_across_another_partys_red_line(protoco
     terms = result.terms[deals]
     assert (terms[:, 0] <= 0.3 + EXACT).all() and (terms[:, 1] >= 0.9 - EXACT).all(), terms.max(axis=0)
     assert keeps_every_rule(raw, protocol, terms)
+
+
+@pytest.mark.parametrize("capability", [0.738, 1.0])
+def test_a_meeting_point_on_a_nearly_flat_facet_is_still_reached(capability):
+    """Found by the long profile: a party that barely cares about one issue (salience 0.0005 on a scale of
+    100) makes a facet almost flat, and the meeting point computed on it lay a hair beyond every package, so
+    recovering the package failed. The package is now the one that falls least short (within 1e-7)."""
+    judged = {"profile": "judgment: test", "ideal.i0": "judgment: test", "ideal.i1": "judgment: test",
+              "ideal.i2": "judgment: test"}  # fmt: skip
+    raw = {
+        "name": "flat", "deadline": 29,
+        "issues": {"i0": {"low_label": "low", "high_label": "high", "low": -1.0, "high": 1.0},
+                   "i1": {"low_label": "low", "high_label": "high", "low": -1.0, "high": 99.0},
+                   "i2": {"low_label": "low", "high_label": "high", "low": 10.0, "high": 110.0}},
+        "actors": {
+            "a0": {"veto": True, "capability": capability, "ideal": {"i0": 0.0, "i1": 19.0, "i2": 20.0},
+                   "salience": {"i0": 0.9892367045132796, "i1": 0.0, "i2": 0.010763295486720423},
+                   "discount": 0.972, "reservation": 0.553, "concession": "conceder", "evidence": judged},
+            "a1": {"veto": True, "capability": 0.563, "ideal": {"i0": -0.9, "i1": 3.0, "i2": 28.0},
+                   "salience": {"i0": 0.17083108831323413, "i1": 0.0004743386708359273, "i2": 0.8286945730159299},
+                   "discount": 0.871, "reservation": 0.357, "concession": 0.37,
+                   "red_lines": {"i0": {"max": -0.30000000000000004}, "i2": {"max": 100.0}},
+                   "evidence": judged | {"red_lines.i0": "judgment: test", "red_lines.i2": "judgment: test"}},
+        },
+    }  # fmt: skip
+    result = play(raw, {"name": "alternating_offers", "proposer": "rotation"}, replications=1, seed=3)
+    assert result.outcome[0] == Outcome.AGREEMENT
