@@ -63,11 +63,7 @@ def zone_paragraphs(data: ReportData) -> list[str]:
         if best:
             lines.append(f"The best each veto party could hope for inside the zone, in utility: {'; '.join(best)}.")
     elif zone["clash"]:
-        parts = []
-        for clash in zone["clash"]:
-            issue = scenario.issues[scenario.issue_index(clash["issue"])]
-            who = " and ".join(_actor(scenario, name).label for name in clash["parties"])
-            parts.append(f"on “{issue.label}”, {who}'s red lines leave no value in common")
+        parts = [f"on “{issue}”, {who}'s red lines leave no value in common" for issue, who in _clashes(scenario, zone)]
         lines = ["No deal is possible: " + "; ".join(parts) + ". The talks break down before the first round."]
     else:
         short = [
@@ -107,18 +103,21 @@ def holdout_words(data: ReportData) -> str:
     )
 
 
+def _clashes(scenario, zone: dict) -> list[tuple[str, str]]:
+    """Each clash of red lines in the zone record: the issue's label and the parties named together."""
+    return [(scenario.issues[scenario.issue_index(clash["issue"])].label,
+             " and ".join(_actor(scenario, name).label for name in clash["parties"]))
+            for clash in zone["clash"]]  # fmt: skip
+
+
 def breakdown_words(data: ReportData) -> str:
     """Who stops a deal before the first round, and why, in a clause (``""`` when a zone exists)."""
     scenario, zone = data.scenario, data.summary["zopa"]
     if zone["exists"]:
         return ""
     if zone["clash"]:
-        parts = []
-        for clash in zone["clash"]:
-            issue = scenario.issues[scenario.issue_index(clash["issue"])]
-            who = " and ".join(_actor(scenario, name).label for name in clash["parties"])
-            parts.append(f"{who}'s red lines on “{issue.label}” leave no value in common")
-        return "; ".join(parts)
+        clashes = _clashes(scenario, zone)
+        return "; ".join(f"{who}'s red lines on “{issue}” leave no value in common" for issue, who in clashes)
     reservation = data.summary["reservation"]
     short = [
         f"{_actor(scenario, name).label} would walk away: the best package the others could accept is worth "
