@@ -99,7 +99,7 @@ SHORTFALL = 1e-7
 def _exact(frontier: Frontier, g: int, b: int, u: np.ndarray) -> np.ndarray:
     """A package in box ``b`` of geometry ``g`` worth ``u`` to everyone (to within :data:`SHORTFALL`), by linear
     programming: the package whose largest shortfall below ``u`` is smallest."""
-    from scipy.optimize import linprog
+    from negsim.sim.lp import LinearProgram
 
     n, m = frontier.n, frontier.m
     ideal, scaled = frontier.ideal[g], frontier.scaled[g]
@@ -109,10 +109,12 @@ def _exact(frontier: Frontier, g: int, b: int, u: np.ndarray) -> np.ndarray:
                      [-np.tile(np.eye(m), (n, 1)), -distance, np.zeros((n * m, 1))],
                      [np.zeros((n, m)), weights, -np.ones((n, 1))]])  # fmt: skip
     bound = np.concatenate([ideal.ravel(), -ideal.ravel(), 1.0 - u])
-    limits = list(zip(frontier.box_low[g, b], frontier.box_high[g, b], strict=True)) + [(0.0, None)] * (n * m + 1)
-    cost = np.zeros(m + n * m + 1)
+    free = n * m + 1
+    program = LinearProgram(rows, bound, np.concatenate([frontier.box_low[g, b], np.zeros(free)]),
+                            np.concatenate([frontier.box_high[g, b], np.full(free, np.inf)]))  # fmt: skip
+    cost = np.zeros(m + free)
     cost[-1] = 1.0  # the shortfall
-    result = linprog(cost, A_ub=rows, b_ub=bound, bounds=limits, method="highs")
-    if result.status != 0 or result.x[-1] > SHORTFALL:
+    x = program.minimize(cost)
+    if x is None or x[-1] > SHORTFALL:
         raise ValueError(f"no package reaches {u.tolist()}")
-    return result.x[:m]
+    return x[:m]

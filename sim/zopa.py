@@ -50,7 +50,7 @@ class Zopa:
 
 def _issue_range(frontier: Frontier, reservation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lowest and highest value of each issue over packages worth at least ``reservation`` to everyone."""
-    from scipy.optimize import linprog
+    from negsim.sim.lp import LinearProgram
 
     n, m = frontier.n, frontier.m
     distance = np.kron(np.eye(n), np.eye(m))
@@ -59,16 +59,15 @@ def _issue_range(frontier: Frontier, reservation: np.ndarray) -> tuple[np.ndarra
     bound = np.concatenate([frontier.ideal.ravel(), -frontier.ideal.ravel(), 1.0 - reservation + 1e-12])
     low, high = np.full(m, np.inf), np.full(m, -np.inf)
     for poly in (p for p in frontier.boxes if p is not None):
-        limits = list(zip(poly.low, poly.high, strict=True)) + [(0.0, None)] * (n * m)
+        program = LinearProgram(rows, bound, np.concatenate([poly.low, np.zeros(n * m)]),
+                                np.concatenate([poly.high, np.full(n * m, np.inf)]))  # fmt: skip
         for k in range(m):
             for sign in (1.0, -1.0):
                 cost = np.zeros(m + n * m)
                 cost[k] = sign
-                result = linprog(cost, A_ub=rows, b_ub=bound, bounds=limits, method="highs")
-                if result.status == 0:
-                    low[k], high[k] = (
-                        (min(low[k], result.x[k]), high[k]) if sign > 0 else (low[k], max(high[k], result.x[k]))
-                    )
+                x = program.minimize(cost)
+                if x is not None:
+                    low[k], high[k] = (min(low[k], x[k]), high[k]) if sign > 0 else (low[k], max(high[k], x[k]))
     return low, high
 
 

@@ -24,7 +24,7 @@ import pytest
 from test_doctests import modules
 
 #: Third-party top-level packages each layer may import (besides the standard library).
-THIRD_PARTY = {"negsim.sim": {"numpy", "networkx", "scipy"}, "negsim.agents": {"numpy", "mesa"}}
+THIRD_PARTY = {"negsim.sim": {"numpy", "networkx", "scipy", "highspy"}, "negsim.agents": {"numpy", "mesa"}}
 #: The negsim packages each layer or sub-package may import (its own included).
 ALLOWED = {
     "negsim.sim": {"negsim.sim"},

@@ -1,0 +1,67 @@
+"""Small linear programs, solved by HiGHS through its own Python interface.
+
+The zone's issue ranges and the recovery of a package on a degenerate face are linear programs of a few
+dozen variables. SciPy's ``linprog`` calls the same solver (HiGHS), but importing ``scipy.optimize`` takes
+about 0.3 s, several times a default run's simulation; ``highspy`` imports in a tenth of that, and keeps
+the model between solves, so the ranges' ``2 m`` programs over one polytope differ only in their cost.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+__all__ = ["LinearProgram"]
+
+
+class LinearProgram:
+    """``min c @ x`` subject to ``rows @ x <= bound`` and ``low <= x <= high`` for one set of constraints.
+
+    Args:
+        rows: ``(r, v)`` dense constraint matrix; bound: ``(r,)``.
+        low, high: ``(v,)`` variable bounds; ``±inf`` for none.
+    """
+
+    def __init__(self, rows: np.ndarray, bound: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
+        import highspy  # only when a program is solved
+
+        rows = np.asarray(rows, float)
+        self.size = rows.shape[1]
+        self._solver = _quiet_highs(highspy)()
+        inf = highspy.kHighsInf
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = self.size, rows.shape[0]
+        model.col_cost_ = np.zeros(self.size)
+        model.col_lower_ = np.where(np.isfinite(low), low, -inf).astype(float)
+        model.col_upper_ = np.where(np.isfinite(high), high, inf).astype(float)
+        model.row_lower_ = np.full(rows.shape[0], -inf)
+        model.row_upper_ = np.asarray(bound, float)
+        column, row = np.nonzero(rows.T)  # column-wise: the non-zeros of each column in row order
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = np.searchsorted(column, np.arange(self.size + 1)).astype(np.int32)
+        model.a_matrix_.index_ = row.astype(np.int32)
+        model.a_matrix_.value_ = rows.T[column, row]
+        self._solver.passModel(model)
+        self._optimal = highspy.HighsModelStatus.kOptimal
+        self._every = np.arange(self.size, dtype=np.int32)
+
+    def minimize(self, cost: np.ndarray) -> np.ndarray | None:
+        """The optimal ``x`` for ``cost`` ``(v,)``, or ``None`` when the program is infeasible or unbounded."""
+        self._solver.changeColsCost(self.size, self._every, np.asarray(cost, float))
+        self._solver.run()
+        if self._solver.getModelStatus() != self._optimal:
+            return None
+        return np.array(self._solver.getSolution().col_value)
+
+
+@functools.cache
+def _quiet_highs(highspy):
+    """HiGHS that prints nothing: its log is turned off before it is first set up (else it prints a banner)."""
+
+    class Quiet(highspy.Highs):
+        def enableCallbacks(self) -> None:
+            self.silent()
+            super().enableCallbacks()
+
+    return Quiet
