@@ -18,6 +18,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from negsim.experiments.pages.assets import SCRIPT, STYLE
+from negsim.experiments.pages.figure import Figure
 from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.run.files import write_atomic
 
@@ -69,7 +70,7 @@ class Section:
 
     heading: str
     text: str = ""
-    figures: tuple[go.Figure, ...] = ()
+    figures: tuple[go.Figure | Figure, ...] = ()
     html: str = ""
     figure_ids: tuple[str, ...] = field(default=())
     after: str = ""
@@ -92,13 +93,14 @@ def outcome_marker(outcome: str) -> dict:
     return {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#1b1b1b"}, "line": {"color": "#1b1b1b"}}
 
 
-def legend_above(fig: go.Figure, gap: int = 30) -> None:
+def legend_above(fig: go.Figure | Figure, gap: int = 30) -> None:
     """Put the legend ``gap`` pixels above the plot area (clear of the subplot titles there).
 
     In paper coordinates, so Plotly widens the top margin to fit however many rows the legend wraps into
     at the page's width (a projector, a laptop, a printed page). Call it once the height and margins are set.
     """
-    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    layout = fig.layout if isinstance(fig, Figure) else fig.layout.to_plotly_json()
+    plot = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1 + gap / plot, "yanchor": "bottom",
                               "yref": "paper"})  # fmt: skip
 
@@ -127,8 +129,13 @@ def _anchor(section: Section, index: int) -> str:
     return section.anchor or f"s{index}-{slug[:40]}"
 
 
-def _figure_html(figure: go.Figure, div_id: str) -> str:
-    body = pio.to_html(figure, full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
+def _figure_html(figure: go.Figure | Figure, div_id: str) -> str:
+    """A chart's ``<div>`` and the script that draws it; a :class:`Figure` was checked by the tests, not here."""
+    if isinstance(figure, Figure):
+        body = pio.to_html(figure.to_dict(), full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id,
+                           validate=False)  # fmt: skip
+    else:
+        body = pio.to_html(figure, full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
     return f'<figure class="chart">{body}</figure>'
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
+from negsim.experiments.pages.figure import Figure
 from negsim.experiments.pages.glossary import Glossary
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.common import (
@@ -72,7 +71,7 @@ def red_line_words(actor: ActorSpec, k: int, issue: IssueSpec) -> str:
     return range_words(actor.red_low[k], actor.red_high[k], issue)
 
 
-def _actor_traces(data: ReportData, fig: go.Figure) -> None:
+def _actor_traces(data: ReportData, fig: Figure) -> None:
     for k, issue in enumerate(data.scenario.issues):
         for lane, actor in enumerate(data.scenario.actors):
             colour, first = data.colours[actor.name], k == 0
@@ -95,7 +94,7 @@ def _actor_traces(data: ReportData, fig: go.Figure) -> None:
             )  # fmt: skip
 
 
-def _reference_traces(data: ReportData, fig: go.Figure) -> None:
+def _reference_traces(data: ReportData, fig: Figure) -> None:
     lanes = len(data.scenario.actors)
     for key, (name, dash, _) in REFERENCES.items():
         package = data.summary["references"].get(key)
@@ -110,7 +109,7 @@ def _reference_traces(data: ReportData, fig: go.Figure) -> None:
             )  # fmt: skip
 
 
-def _zone_traces(data: ReportData, fig: go.Figure) -> None:
+def _zone_traces(data: ReportData, fig: Figure) -> None:
     """The zone of possible agreement on each issue: the values some package worth no deal to every veto party takes."""
     zone, lanes = data.summary.get("zopa") or {}, len(data.scenario.actors)
     if not zone.get("exists"):
@@ -129,7 +128,7 @@ def _zone_traces(data: ReportData, fig: go.Figure) -> None:
         )  # fmt: skip
 
 
-def ideal_points_figure(data: ReportData) -> go.Figure:
+def ideal_points_figure(data: ReportData) -> Figure:
     """Every actor's ideal point on every issue (marker size = salience), red lines, the zone and references."""
     fig = issue_strips(data)
     _zone_traces(data, fig)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
+from negsim.experiments.pages.figure import Figure
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.common import LAYOUT, ReportData, esc
 from negsim.sim.sensitivity import chance_level, given_data_index
@@ -44,11 +44,12 @@ def ranking(table: pd.DataFrame, keys: list[str], column: str) -> list[tuple[str
     return sorted(scores, key=lambda item: -item[1])
 
 
-def _bars(data: ReportData, scores: list[tuple[str, float]], title: str, chance: float) -> go.Figure:
+def _bars(data: ReportData, scores: list[tuple[str, float]], title: str, chance: float) -> Figure:
     uncertain = {u.key: u for u in data.scenario.uncertain}
     shown = scores[:SHOWN][::-1]
     colours = data.colours
-    figure = go.Figure(go.Bar(
+    figure = Figure()
+    figure.add_bar(
         x=[score for _, score in shown],
         y=[esc(f"{uncertain[key].label} · {uncertain[key].evidence}") for key, _ in shown],
         orientation="h",
@@ -56,19 +57,24 @@ def _bars(data: ReportData, scores: list[tuple[str, float]], title: str, chance:
                 "pattern": {"shape": ["/" if uncertain[key].evidence == "judgment" else "" for key, _ in shown],
                             "fgcolor": "white"}},
         hovertemplate="%{y}<br>share of the spread: %{x:.2f}<extra></extra>",
-    ))  # fmt: skip
-    figure.add_vline(x=chance, line={"dash": "dash", "color": "#555"}, annotation_text="chance level",
-                     annotation_position="top right")  # fmt: skip
+    )  # fmt: skip
+    figure.update_layout(
+        shapes=[{"type": "line", "x0": chance, "x1": chance, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                 "line": {"dash": "dash", "color": "#555"}}],
+        annotations=[{"text": "chance level", "x": chance, "xref": "x", "xanchor": "left", "y": 1, "yref": "y domain",
+                      "yanchor": "top", "showarrow": False}],
+    )  # fmt: skip
     figure.update_layout(**LAYOUT, title=esc(title), height=160 + 40 * len(shown), xaxis_title="share of the spread "
                          "that goes with this value (0–1)", xaxis={"range": [0, 1]}, showlegend=False)  # fmt: skip
     figure.update_yaxes(automargin=True)
     return figure
 
 
-def _spread(table: pd.DataFrame) -> go.Figure:
-    figure = go.Figure(go.Histogram(x=100 * table["agreement"], xbins={"start": -2.5, "end": 102.5, "size": 5},
-                                    marker_color="#1b1b1b",
-                                    hovertemplate="%{x}% agree: %{y} draws<extra></extra>"))  # fmt: skip
+def _spread(table: pd.DataFrame) -> Figure:
+    figure = Figure()
+    figure.add_trace({"type": "histogram", "x": 100 * table["agreement"].to_numpy(),
+                      "xbins": {"start": -2.5, "end": 102.5, "size": 5}, "marker_color": "#1b1b1b",
+                      "hovertemplate": "%{x}% agree: %{y} draws<extra></extra>"})  # fmt: skip
     figure.update_layout(**LAYOUT, height=340, bargap=0.05, xaxis_title="% of a draw's replications that agree",
                          yaxis_title="parameter draws", xaxis={"range": [-3, 103]})  # fmt: skip
     return figure

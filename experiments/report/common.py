@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.figure import Figure, subplots
 from negsim.experiments.pages.labels import esc, wrap
 from negsim.experiments.pages.page import OUTCOME_STYLE, OUTCOMES, actor_colours, legend_above
 from negsim.experiments.pages.provenance import Override, hydra_settings, parse_overrides, run_overrides
@@ -28,7 +27,6 @@ __all__ = [
     "REFERENCE_WORDS",
     "ReportData",
     "actor_ticks",
-    "axis_refs",
     "end_labels",
     "end_lines",
     "esc",
@@ -120,12 +118,6 @@ class ReportData:
         return self.results[self.results["outcome"] == "agreement"]
 
 
-def axis_refs(fig: go.Figure, row: int, col: int) -> tuple[str, str]:
-    """The ``("x3", "y3")``-style axis references of a subplot."""
-    subplot = fig.get_subplot(row, col)
-    return subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-
-
 def actor_ticks(data: ReportData) -> dict:
     """A y-axis with one lane per actor (first on top), labelled in the actor's colour."""
     actors = data.scenario.actors
@@ -161,7 +153,7 @@ def end_lines(issues: tuple[IssueSpec, ...] | list[IssueSpec]) -> int:
                default=1)  # fmt: skip
 
 
-def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bottom: int = 50) -> go.Figure:
+def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bottom: int = 50) -> Figure:
     """One row per issue on its own labelled scale, one lane per actor; optionally a side panel.
 
     With ``side`` (its title), a second column spans every row, for the network. ``top`` and ``bottom``
@@ -175,23 +167,23 @@ def issue_strips(data: ReportData, *, side: str | None = None, top: int = 90, bo
     if side:
         specs = [[{}, {"rowspan": len(issues)}]] + [[{}, None] for _ in issues[1:]]
         titles = [titles[0], f"<b>{esc(side)}</b>", *titles[1:]]
-        fig = make_subplots(rows=len(issues), cols=2, specs=specs, column_widths=[0.6, 0.4], subplot_titles=titles,
-                            vertical_spacing=spacing, horizontal_spacing=0.06)  # fmt: skip
+        fig = subplots(len(issues), 2, specs=specs, column_widths=[0.6, 0.4], subplot_titles=titles,
+                       vertical_spacing=spacing, horizontal_spacing=0.06)  # fmt: skip
     else:
-        fig = make_subplots(rows=len(issues), cols=1, subplot_titles=titles, vertical_spacing=spacing)
+        fig = subplots(len(issues), 1, subplot_titles=titles, vertical_spacing=spacing)
     labels, axes = [], {}
     for row, issue in enumerate(issues, start=1):
-        x, y = axis_refs(fig, row, 1)
+        x, y = fig.axis_refs(row, 1)
         axes[x.replace("x", "xaxis")] = _scale_axis(issue)
         axes[y.replace("y", "yaxis")] = actor_ticks(data)
         labels += end_labels(issue, x, y)
-    left = fig.get_subplot(1, 1).xaxis.domain[0]
-    for annotation in fig.layout.annotations[: len(titles)]:
+    left = fig.domain(1, 1)[0]
+    for annotation in fig.annotations[: len(titles)]:
         annotation.update(font={"size": 17}, yshift=2)
-        if annotation.x < 0.6:  # an issue's title: over the left end of its scale
+        if annotation["x"] < 0.6:  # an issue's title: over the left end of its scale
             annotation.update(x=left, xanchor="left")
     bottom += 18 * (end_lines(issues) - 1)
-    fig.update_layout(**LAYOUT, **axes, annotations=[*fig.layout.annotations, *labels], height=plot + top + bottom,
+    fig.update_layout(**LAYOUT, **axes, annotations=[*fig.annotations, *labels], height=plot + top + bottom,
                       margin={"t": top, "b": bottom, "l": 10, "r": 10})  # fmt: skip
     return fig
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import plotly.graph_objects as go
 
-from negsim.experiments.report.common import ReportData, axis_refs, esc, quote_text, wrap
+from negsim.experiments.pages.figure import Figure
+from negsim.experiments.report.common import ReportData, esc, quote_text, wrap
 
 __all__ = ["NetworkLayout", "network_static", "node_frame", "node_style"]
 
@@ -38,7 +38,7 @@ def _positions(data: ReportData) -> np.ndarray:
     return xy @ turn.T
 
 
-def _edges(data: ReportData, net: NetworkLayout, fig: go.Figure) -> None:
+def _edges(data: ReportData, net: NetworkLayout, fig: Figure) -> None:
     """One arrow per influence edge (width by weight), its weight written near the arrow's head."""
     scenario = data.scenario
     pairs = {(e.source, e.target) for e in scenario.edges}
@@ -62,17 +62,17 @@ def _edges(data: ReportData, net: NetworkLayout, fig: go.Figure) -> None:
         source, target = scenario.actors[i].label, scenario.actors[j].label
         hover.append(f"<b>{esc(source)} → {esc(target)}</b>: weight {edge.weight:.2f}<br>"
                      f"{wrap(quote_text(edge.evidence), 60)}")  # fmt: skip
-    fig.update_layout(annotations=[*fig.layout.annotations, *arrows])
+    fig.annotations.extend(arrows)
     fig.add_scatter(x=label_x, y=label_y, mode="text", text=text, textfont={"size": 14, "color": "#444"},
                     hovertext=hover, hoverinfo="text", showlegend=False, row=1, col=2)  # fmt: skip
 
 
-def network_static(data: ReportData, fig: go.Figure) -> NetworkLayout:
+def network_static(data: ReportData, fig: Figure) -> NetworkLayout:
     """Set up the network panel (column 2 of an :func:`issue_strips` figure): axes and arrows."""
-    xref, yref = axis_refs(fig, 1, 2)
+    xref, yref = fig.axis_refs(1, 2)
     capability = np.array([a.capability for a in data.scenario.actors])
     sizes = np.maximum(28.0, 80.0 * np.sqrt(capability / max(capability.max(), 1e-9)))
-    centre = float(np.mean(fig.get_subplot(1, 2).xaxis.domain))
+    centre = float(np.mean(fig.domain(1, 2)))
     net = NetworkLayout(xref=xref, yref=yref, xy=_positions(data), sizes=sizes, centre=centre)
     hidden = {"visible": False, "fixedrange": True}
     fig.update_xaxes(hidden | {"range": [-1.7, 1.7]}, row=1, col=2)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.figure import Figure, subplots
 from negsim.experiments.pages.page import Section, outcome_marker
 from negsim.experiments.report.actors import red_line_words
 from negsim.experiments.report.common import (
@@ -21,7 +20,6 @@ from negsim.experiments.report.common import (
     REFERENCES,
     ReportData,
     actor_ticks,
-    axis_refs,
     end_labels,
     end_lines,
     esc,
@@ -34,10 +32,10 @@ _BINS = 40
 _TICKS = {"tickfont": {"size": 14}, "fixedrange": True}
 
 
-def shares_figure(data: ReportData) -> go.Figure:
+def shares_figure(data: ReportData) -> Figure:
     """Share of each outcome with its 95 % Wilson interval."""
     n, counts = len(data.results), data.results["outcome"].astype(str).value_counts()
-    fig = go.Figure()
+    fig = Figure()
     for outcome in OUTCOMES:
         count = int(counts.get(outcome, 0))
         low, high = wilson_interval(count, n)
@@ -60,7 +58,7 @@ def shares_figure(data: ReportData) -> go.Figure:
     return fig
 
 
-def _excluded(fig: go.Figure, data: ReportData, k: int, top: float, row: int, col: int) -> None:
+def _excluded(fig: Figure, data: ReportData, k: int, top: float, row: int, col: int) -> None:
     """The parts of issue ``k``'s scale a veto party's red line rules out, shaded in its colour (never hidden)."""
     issue = data.scenario.issues[k]
     for actor in (a for a in data.scenario.actors if a.veto):
@@ -80,7 +78,7 @@ def _excluded(fig: go.Figure, data: ReportData, k: int, top: float, row: int, co
                             row=row, col=col)  # fmt: skip
 
 
-def _references(fig: go.Figure, data: ReportData, k: int, top: float, row: int, col: int) -> None:
+def _references(fig: Figure, data: ReportData, k: int, top: float, row: int, col: int) -> None:
     """Each reference as a thin line and a marker above the bars, stacked so references at one value all show."""
     issue = data.scenario.issues[k]
     for j, (key, (name, dash, symbol)) in enumerate(REFERENCES.items()):
@@ -96,7 +94,7 @@ def _references(fig: go.Figure, data: ReportData, k: int, top: float, row: int, 
                                 "line": {"color": "#fff", "width": 1}}, **style)  # fmt: skip
 
 
-def _terms_panel(data: ReportData, fig: go.Figure, k: int, row: int, col: int) -> None:
+def _terms_panel(data: ReportData, fig: Figure, k: int, row: int, col: int) -> None:
     issue, agreed = data.scenario.issues[k], data.agreed[f"terms.{data.scenario.issue_names[k]}"].to_numpy()
     counts, edges = np.histogram(agreed, bins=_BINS, range=(issue.low, issue.high))
     top = max(1, int(counts.max(initial=0))) * 1.05
@@ -111,7 +109,7 @@ def _terms_panel(data: ReportData, fig: go.Figure, k: int, row: int, col: int) -
                      tickfont={"size": 14}, row=row, col=col)  # fmt: skip
 
 
-def _legend_entries(fig: go.Figure, data: ReportData) -> None:
+def _legend_entries(fig: Figure, data: ReportData) -> None:
     for key, (name, dash, symbol) in REFERENCES.items():
         if data.summary["references"].get(key) is not None:
             fig.add_scatter(x=[None], y=[None], mode="lines+markers", name=name, legendgroup=key,
@@ -124,23 +122,23 @@ def _legend_entries(fig: go.Figure, data: ReportData) -> None:
                             line={"color": data.colours[actor.name], "dash": "dashdot", "width": 3})  # fmt: skip
 
 
-def terms_figure(data: ReportData) -> go.Figure:
+def terms_figure(data: ReportData) -> Figure:
     """Distribution of the agreed value on each issue, with the references and the veto parties' red lines."""
     issues = data.scenario.issues
     rows = math.ceil(len(issues) / 2)
-    fig = make_subplots(rows=rows, cols=2, subplot_titles=[f"<b>{esc(i.label)}</b>" for i in issues],
-                        vertical_spacing=0.3 / rows, horizontal_spacing=0.1)  # fmt: skip
+    fig = subplots(rows, 2, subplot_titles=[f"<b>{esc(i.label)}</b>" for i in issues],
+                   vertical_spacing=0.3 / rows, horizontal_spacing=0.1)  # fmt: skip
     for k in range(len(issues)):
         _terms_panel(data, fig, k, k // 2 + 1, k % 2 + 1)
-    labels = [end_labels(issue, *axis_refs(fig, k // 2 + 1, k % 2 + 1), shift=-26) for k, issue in enumerate(issues)]
-    fig.update_layout(annotations=[*fig.layout.annotations, *(a for pair in labels for a in pair)])
+    labels = [end_labels(issue, *fig.axis_refs(k // 2 + 1, k % 2 + 1), shift=-26) for k, issue in enumerate(issues)]
+    fig.annotations.extend(a for pair in labels for a in pair)
     _legend_entries(fig, data)
     title = f"Agreed terms in the {len(data.agreed):,} agreements"
     if data.agreed.empty:
         title = "Agreed terms: no run ended in agreement"
     fig.update_layout(**LAYOUT, height=340 * rows + 150, title={"text": title, "x": 0},
                       margin={"t": 160, "b": 50 + 20 * end_lines(issues), "l": 70, "r": 20})  # fmt: skip
-    fig.update_layout(legend={"y": 1 - 52 / fig.layout.height, "yref": "container", "yanchor": "top"},
+    fig.update_layout(legend={"y": 1 - 52 / fig.layout["height"], "yref": "container", "yanchor": "top"},
                       title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 14}})  # fmt: skip
     return fig
 
@@ -152,9 +150,9 @@ def _box(values: np.ndarray) -> dict:
             "mean": [values.mean()]}  # fmt: skip
 
 
-def utility_figure(data: ReportData) -> go.Figure:
+def utility_figure(data: ReportData) -> Figure:
     """Each actor's realised utility over all runs (a box of quantiles) against its reservation value."""
-    fig, actors, n = go.Figure(), data.scenario.actors, len(data.results)
+    fig, actors, n = Figure(), data.scenario.actors, len(data.results)
     for lane, actor in enumerate(actors):
         colour, values = data.colours[actor.name], data.results[f"utility.{actor.name}"].to_numpy(float)
         stats = _box(values)
@@ -179,9 +177,9 @@ def utility_figure(data: ReportData) -> go.Figure:
     return fig
 
 
-def rounds_figure(data: ReportData) -> go.Figure:
+def rounds_figure(data: ReportData) -> Figure:
     """How many rounds the runs lasted, stacked by how they ended (0: ended before the first round)."""
-    fig, deadline = go.Figure(), data.scenario.deadline
+    fig, deadline = Figure(), data.scenario.deadline
     first = 0 if (data.results["round"] == 0).any() else 1
     rounds = np.arange(first, deadline + 1)
     for outcome in OUTCOMES:

@@ -10,8 +10,8 @@ import copy
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
+from negsim.experiments.pages.figure import Figure, merge
 from negsim.experiments.report.common import ReportData, esc, issue_strips
 from negsim.experiments.report.network import NetworkLayout, network_static, node_frame, node_style
 from negsim.experiments.report.zone import breakdown_words, escalation_words
@@ -145,7 +145,7 @@ def _animated(data: ReportData, replay: Replay, t: int) -> list[dict]:
     return traces + [node_frame(data, replay.positions[t, :, k], k, words) for k in range(len(scenario.issues))]
 
 
-def _animated_styles(data: ReportData, fig: go.Figure, net: NetworkLayout) -> list[int]:
+def _animated_styles(data: ReportData, fig: Figure, net: NetworkLayout) -> list[int]:
     """Add the animated traces' fixed look; return their indices (frames fill in the data)."""
     first, colours = len(fig.data), [data.colours[name] for name in data.scenario.actor_names]
     for k in range(len(data.scenario.issues)):
@@ -159,7 +159,7 @@ def _animated_styles(data: ReportData, fig: go.Figure, net: NetworkLayout) -> li
     return list(range(first, len(fig.data)))
 
 
-def _static(data: ReportData, fig: go.Figure) -> None:
+def _static(data: ReportData, fig: Figure) -> None:
     """Starting ideals on each issue, and the legend's answer symbols (lanes and nodes name the actors)."""
     scenario = data.scenario
     for k in range(len(scenario.issues)):
@@ -184,15 +184,6 @@ def _controls(steps: int, above: float) -> dict:
     return {"sliders": [slider]}
 
 
-def _merge(target: dict, update: dict) -> None:
-    """Recursively copy ``update`` into ``target`` (nested dicts merged, everything else replaced)."""
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = value
-
-
 def replay_base(data: ReportData) -> tuple[dict, list[int]]:
     """What every replication's figure shares, as a plain dict, and the indices of the animated traces.
 
@@ -203,13 +194,13 @@ def replay_base(data: ReportData) -> tuple[dict, list[int]]:
     animated = _animated_styles(data, fig, network_static(data, fig))
     title = {"x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22, "l": 4},
              "font": {"size": 17}}  # fmt: skip
-    legend = {"y": 1 - 108 / fig.layout.height, "yanchor": "top", "yref": "container"}
+    legend = {"y": 1 - 108 / fig.layout["height"], "yanchor": "top", "yref": "container"}
     fig.update_layout(title=title, legend=legend, meta={"controls": 1 + (_TOP - 62) / _plot_height(fig)})
-    return fig.to_plotly_json(), animated
+    return fig.to_dict(), animated
 
 
-def _plot_height(fig: go.Figure) -> float:
-    return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+def _plot_height(fig: Figure) -> float:
+    return fig.layout["height"] - fig.layout["margin"]["t"] - fig.layout["margin"]["b"]
 
 
 def replay_figure(data: ReportData, replay: Replay, base: tuple[dict, list[int]] | None = None) -> dict:
@@ -222,7 +213,7 @@ def replay_figure(data: ReportData, replay: Replay, base: tuple[dict, list[int]]
     frames = [{"name": str(t), "data": _animated(data, replay, t), "traces": animated,
                "layout": {"title": {"text": _title(data, replay, t)}}} for t in range(replay.rounds)]  # fmt: skip
     for index, trace in zip(animated, frames[0]["data"], strict=True):
-        _merge(figure["data"][index], copy.deepcopy(trace))
+        merge(figure["data"][index], copy.deepcopy(trace))
     figure["layout"]["title"]["text"] = frames[0]["layout"]["title"]["text"]
     above = figure["layout"].pop("meta")["controls"]
     if replay.replication >= 0:  # a log to step through; the starting positions alone have no rounds

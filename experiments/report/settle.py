@@ -8,8 +8,8 @@ Friedkin–Johnsen step per round, each position kept inside its party's own red
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
+from negsim.experiments.pages.figure import Figure
 from negsim.experiments.pages.page import Section
 from negsim.experiments.report.common import ReportData, esc, issue_strips, legend_above
 from negsim.sim.spec import ScenarioSpec
@@ -52,7 +52,7 @@ def _logged_final(data: ReportData) -> np.ndarray | None:
     return np.stack([table.loc[r].reindex(index=names, columns=issues).to_numpy() for r in reps])
 
 
-def settle_figure(data: ReportData) -> go.Figure:
+def settle_figure(data: ReportData) -> Figure:
     """Each party's starting ideal, its position at the deadline and the long-run limit, on every issue."""
     scenario, fig = data.scenario, issue_strips(data, top=110)
     deadline = settled_positions(scenario, scenario.deadline - 1)

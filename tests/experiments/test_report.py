@@ -18,6 +18,7 @@ import pytest
 import yaml
 from browser import open_page
 from conftest import BASELINE, ROOT, run_negsim
+from figures import assert_valid, report_figures
 
 from negsim.experiments.report.common import ReportData
 from negsim.experiments.report.text import below_reservation
@@ -162,6 +163,20 @@ def test_report_renders_every_chart_and_the_slider_moves_the_replay(runs, tmp_pa
         page.screenshot(path=tmp_path / "report.png", full_page=True)
         assert errors == []
     assert (tmp_path / "report.png").stat().st_size > 0 and (tmp_path / "replay.png").stat().st_size > 0
+
+
+@pytest.mark.slow  # the module's runs write five reports
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_every_chart_passes_plotlys_validation(runs, name):
+    """The report writes its charts as plain dicts, unchecked; here Plotly checks every property of each."""
+    figures = report_figures(runs[name])
+    assert len(figures) >= (QUIET_CHARTS if name == "quiet" else CHARTS)
+    assert_valid(figures)
+
+
+def test_the_validation_catches_a_misspelt_property():
+    with pytest.raises(ValueError, match="colour"):
+        assert_valid([{"data": [{"type": "scatter", "x": [1], "marker": {"colour": "red"}}], "layout": {}}])
 
 
 @pytest.mark.slow  # the module's runs write five reports

@@ -7,6 +7,7 @@ import json
 import re
 
 from conftest import ROOT, run_negsim
+from figures import assert_valid, report_figures
 
 
 def test_a_run_with_ranges_says_how_the_chance_of_a_deal_spreads(tmp_path):
@@ -23,6 +24,7 @@ def test_a_run_with_ranges_says_how_the_chance_of_a_deal_spreads(tmp_path):
     assert (f"the chance of a deal has a median of {100 * rate['median']:.0f} %, and 90 % of draws give it between "
             f"{100 * rate['low']:.0f} % and {100 * rate['high']:.0f} %") in " ".join(text.split())  # fmt: skip
     assert "chance of a deal is" in done.stdout and "chance included" in done.stdout
+    assert_valid(report_figures(folder))  # the two charts of the section included
 
 
 def test_a_drawn_value_of_no_deal_is_the_floor_the_report_checks(tmp_path):
