@@ -90,9 +90,7 @@ class Figure:
         """Add a trace (a dict with its ``type``); with ``row`` and ``col``, on that subplot's axes."""
         trace = expand(trace)
         if row is not None:
-            number = self._grid[(row, col or 1)]
-            if number > 1:
-                trace["xaxis"], trace["yaxis"] = f"x{number}", f"y{number}"
+            trace["xaxis"], trace["yaxis"] = self.axis_refs(row, col or 1)
         self.data.append(trace)
 
     def add_scatter(self, row: int | None = None, col: int | None = None, **props: Any) -> None:
@@ -187,7 +185,7 @@ def subplots(rows: int, cols: int = 1, *, specs: list[list[dict | None]] | None 
     """
     specs = specs or [[{} for _ in range(cols)] for _ in range(rows)]
     horizontal = 0.2 / cols if horizontal_spacing is None else horizontal_spacing
-    vertical = 0.3 / rows if vertical_spacing is None else vertical_spacing
+    vertical = (0.5 if subplot_titles else 0.3) / rows if vertical_spacing is None else vertical_spacing
     widths = column_widths or [1.0] * cols
     width = (1.0 - horizontal * (cols - 1)) / sum(widths)
     height = (1.0 - vertical * (rows - 1)) / rows
