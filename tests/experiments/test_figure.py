@@ -31,8 +31,8 @@ def test_the_grid_is_plotlys(grid):
     assert len(mine["annotations"]) == len(theirs["annotations"])
     for a, b in zip(mine["annotations"], theirs["annotations"], strict=True):
         assert a["text"] == b["text"] and (a["x"], a["y"]) == pytest.approx((b["x"], b["y"]), abs=1e-12)
-        assert {k: a[k] for k in ("xanchor", "yanchor", "xref", "yref", "showarrow")} == {
-            k: b[k] for k in ("xanchor", "yanchor", "xref", "yref", "showarrow")}
+        keys = ("xanchor", "yanchor", "xref", "yref", "showarrow")
+        assert [a[k] for k in keys] == [b[k] for k in keys]
 
 
 def test_traces_and_layout_are_the_graph_objects_json():
