@@ -17,13 +17,19 @@ from typing import Any
 
 __all__ = ["Figure", "expand", "merge", "subplots", "template"]
 
+#: The colour scales plotly.js knows by name (as Plotly defines them); any other name is spelled out.
+_JS_SCALES = frozenset({
+    "Blackbody", "Bluered", "Blues", "Cividis", "Earth", "Electric", "Greens", "Greys", "Hot", "Jet", "Picnic",
+    "Portland", "Rainbow", "RdBu", "Reds", "Viridis", "YlGnBu", "YlOrRd",
+})  # fmt: skip
 #: Property names that contain an underscore (every other underscore in a keyword is a path, as in Plotly).
 _NAMES = frozenset({"error_x", "error_y", "error_z"})
 
 
 def expand(props: dict) -> dict:
     """Plotly's shorthand spelled out: ``marker_color=c`` is ``marker={"color": c}``, in nested dicts and lists
-    too, and a title given as text is ``{"text": ...}`` (plotly.js reads no other kind).
+    too; a title given as text is ``{"text": ...}`` and a colour scale's name the scale itself, as Plotly's graph
+    objects spell them (plotly.js reads no other kind of title, and knows few of Plotly's scales by name).
 
     >>> expand({"marker_color": "red", "marker": {"line_width": 2}, "error_x": {"type": "data"}, "xaxis_title": "t"})
     {'marker': {'color': 'red', 'line': {'width': 2}}, 'error_x': {'type': 'data'}, 'xaxis': {'title': {'text': 't'}}}
@@ -34,6 +40,8 @@ def expand(props: dict) -> dict:
         path = [key] if key in _NAMES or "_" not in key else key.split("_")
         if path[-1] == "title" and isinstance(value, str):
             value = {"text": value}
+        elif path[-1] == "colorscale" and isinstance(value, str) and value not in _JS_SCALES:
+            value = _colorscale(value)
         node = out
         for part in path[:-1]:
             node = node.setdefault(part, {})
@@ -42,6 +50,14 @@ def expand(props: dict) -> dict:
         else:
             node[path[-1]] = value
     return out
+
+
+@functools.cache
+def _colorscale(name: str) -> list:
+    """A named Plotly colour scale (``"PuOr"``, ``"Viridis_r"``) as the ``[[position, colour], ...]`` it stands for."""
+    from plotly.colors import get_colorscale
+
+    return [list(step) for step in get_colorscale(name)]
 
 
 def _expand_value(value: Any) -> Any:
@@ -53,17 +69,25 @@ def _expand_value(value: Any) -> Any:
 
 
 def merge(target: dict, update: dict) -> dict:
-    """Copy ``update`` into ``target`` (nested dicts merged, everything else replaced) and return ``target``.
+    """Copy ``update`` into ``target`` (nested dicts merged, everything else replaced; ``None`` removes the
+    property, as in Plotly) and return ``target``.
 
-    >>> merge({"a": {"b": 1, "c": 2}}, {"a": {"c": 3}, "d": 4})
+    >>> merge({"a": {"b": 1, "c": 2}, "e": 5}, {"a": {"c": 3}, "d": 4, "e": None})
     {'a': {'b': 1, 'c': 3}, 'd': 4}
     """
     for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
             merge(target[key], value)
         else:
             target[key] = value
     return target
+
+
+def _set(props: dict) -> dict:
+    """``props`` without the properties given as ``None`` (Plotly leaves those unset)."""
+    return {k: _set(v) if isinstance(v, dict) else v for k, v in props.items() if v is not None}
 
 
 class Figure:
@@ -81,14 +105,14 @@ class Figure:
     """
 
     def __init__(self, data: list[dict] | None = None, layout: dict | None = None) -> None:
-        self.data: list[dict] = [expand(trace) for trace in data or []]
-        self.layout: dict = expand(layout or {})
+        self.data: list[dict] = [_set(expand(trace)) for trace in data or []]
+        self.layout: dict = _set(expand(layout or {}))
         self._grid: dict[tuple[int, int], int] = {(1, 1): 1}  # (row, col) -> the subplot's axis number
 
     # Traces.
     def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> None:
         """Add a trace (a dict with its ``type``); with ``row`` and ``col``, on that subplot's axes."""
-        trace = expand(trace)
+        trace = _set(expand(trace))
         if row is not None:
             trace["xaxis"], trace["yaxis"] = self.axis_refs(row, col or 1)
         self.data.append(trace)
@@ -102,7 +126,14 @@ class Figure:
     def add_box(self, row: int | None = None, col: int | None = None, **props: Any) -> None:
         self.add_trace({"type": "box", **props}, row, col)
 
+    def add_heatmap(self, row: int | None = None, col: int | None = None, **props: Any) -> None:
+        self.add_trace({"type": "heatmap", **props}, row, col)
+
     # Layout.
+    def add_annotation(self, **props: Any) -> None:
+        """Add an annotation (Plotly's properties, ``xref="paper"`` and the like)."""
+        self.annotations.append(_set(expand(props)))
+
     def update_layout(self, update: dict | None = None, **props: Any) -> None:
         """Merge ``update`` and ``props`` into the layout (nested dicts merged, lists replaced)."""
         merge(self.layout, expand({**(update or {}), **props}))
@@ -171,7 +202,7 @@ def _axis(letter: str, number: int) -> str:
 
 
 def subplots(rows: int, cols: int = 1, *, specs: list[list[dict | None]] | None = None,
-             column_widths: list[float] | None = None, subplot_titles: list[str] | tuple[str, ...] = (),
+             column_widths: list[float] | None = None, subplot_titles: list[str] | tuple[str, ...] | None = (),
              vertical_spacing: float | None = None, horizontal_spacing: float | None = None) -> Figure:  # fmt: skip
     """A figure with a grid of subplots laid out as ``plotly.subplots.make_subplots`` lays them out.
 
@@ -192,7 +223,7 @@ def subplots(rows: int, cols: int = 1, *, specs: list[list[dict | None]] | None 
     starts = [sum(w * width + horizontal for w in widths[:c]) for c in range(cols)]
     fig = Figure()
     fig._grid = {}
-    layout, titles, number = fig.layout, list(subplot_titles), 0
+    layout, titles, number = fig.layout, list(subplot_titles or ()), 0
     for r in range(rows):
         for c in range(cols):
             spec = specs[r][c]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from negsim.experiments.pages.figure import Figure
 from negsim.experiments.pages.labels import esc, wrap
 from negsim.experiments.pages.page import CHART_LAYOUT
 from negsim.experiments.sweep.view import SweepView
@@ -73,7 +73,7 @@ def top(text: str) -> dict:
     return {"text": text, "x": 0, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}}
 
 
-def below_title(fig: go.Figure, text: str, shift: int = -58) -> None:
+def below_title(fig: Figure, text: str, shift: int = -58) -> None:
     """One axis title under the whole figure (small multiples share it, so titles never pile up)."""
     fig.add_annotation(text=f"<b>{wrap(text, 90)}</b>", x=0.5, xref="paper", y=0, yref="paper", yanchor="top",
                        yshift=shift, showarrow=False, font={"size": 15})  # fmt: skip

@@ -11,9 +11,8 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.figure import Figure, subplots
 from negsim.experiments.pages.page import OUTCOMES
 from negsim.experiments.sweep.figures import LAYOUT, TICKS, below_title, esc, hover, scale_title, wrap
 from negsim.experiments.sweep.profile import groups
@@ -32,29 +31,29 @@ def _cells(view: SweepView, rows: pd.DataFrame, x: str, y: str):
     return xs, ys, [[found.get((yv, xv)) for xv in xs] for yv in ys]
 
 
-def _heatmap(view: SweepView, grid, value, text, **style) -> go.Heatmap:
+def _heatmap(view: SweepView, grid, value, text, **style) -> dict:
     xs, ys, cells = grid[:3]
     z = [[np.nan if c is None else value(c) for c in row] for row in cells]
     words = [["" if c is None else text(c) for c in row] for row in cells]
     hovers = [["no job" if c is None else f"{text(c)}<br>{hover(view, c)}" for c in row] for row in cells]
-    return go.Heatmap(z=z, x=xs, y=ys, text=words, texttemplate="%{text}", textfont={"size": 14},
-                      customdata=hovers, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2, **style)
+    return dict(type="heatmap", z=z, x=xs, y=ys, text=words, texttemplate="%{text}", textfont={"size": 14},
+                customdata=hovers, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2, **style)
 
 
-def _axes(fig: go.Figure, view: SweepView, x: str, y: str, **where) -> None:
+def _axes(fig: Figure, view: SweepView, x: str, y: str, **where) -> None:
     fig.update_xaxes(type="category", **TICKS, **where)
     fig.update_yaxes(type="category", **TICKS, title={"text": wrap(view.label(y), 30), "font": {"size": 15}}, **where)
 
 
-def _share(view: SweepView, grid, outcome: str, suffix: str) -> go.Figure:
+def _share(view: SweepView, grid, outcome: str, suffix: str) -> Figure:
     column = f"share.{outcome}"
 
     def text(c) -> str:
         low, high = c.get(f"{column}.low", c[column]), c.get(f"{column}.high", c[column])
         return f"<b>{c[column]:.0%}</b><br>{low:.0%}–{high:.0%}"
 
-    fig = go.Figure(_heatmap(view, grid, lambda c: c[column], text, zmin=0, zmax=1, colorscale="Viridis",
-                             colorbar={"tickformat": ".0%", "tickfont": {"size": 14}}))
+    fig = Figure([_heatmap(view, grid, lambda c: c[column], text, zmin=0, zmax=1, colorscale="Viridis",
+                             colorbar={"tickformat": ".0%", "tickfont": {"size": 14}})])
     _axes(fig, view, *grid[3:])
     fig.update_layout(**LAYOUT, height=_ROW * len(grid[1]) + 190, margin={"t": 70, "b": 100},
                       title={"text": f"Share of runs that ended in {outcome}{suffix} (below: 95% interval)", "x": 0})
@@ -62,7 +61,7 @@ def _share(view: SweepView, grid, outcome: str, suffix: str) -> go.Figure:
     return fig
 
 
-def _rounds(view: SweepView, grid, suffix: str) -> go.Figure:
+def _rounds(view: SweepView, grid, suffix: str) -> Figure:
     deadline = view.scenario.deadline if view.scenario else float(view.cells["rounds_agreed"].max())
 
     def text(c) -> str:
@@ -70,8 +69,8 @@ def _rounds(view: SweepView, grid, suffix: str) -> go.Figure:
             return "no deal"
         return f"<b>{c['rounds_agreed']:.1f}</b><br>±{(c['rounds_agreed.high'] - c['rounds_agreed.low']) / 2:.1f}"
 
-    fig = go.Figure(_heatmap(view, grid, lambda c: c["rounds_agreed"], text, zmin=0, zmax=deadline,
-                             colorscale="Cividis", colorbar={"tickfont": {"size": 14}, "title": {"text": "rounds"}}))
+    fig = Figure([_heatmap(view, grid, lambda c: c["rounds_agreed"], text, zmin=0, zmax=deadline,
+                             colorscale="Cividis", colorbar={"tickfont": {"size": 14}, "title": {"text": "rounds"}})])
     _axes(fig, view, *grid[3:])
     fig.update_layout(**LAYOUT, height=_ROW * len(grid[1]) + 190, margin={"t": 70, "b": 100},
                       title={"text": f"Rounds until agreement{suffix} (mean over agreements; below: ± half its 95% "
@@ -94,7 +93,7 @@ def still_issues(view: SweepView, rows: pd.DataFrame) -> tuple[list, list[str]]:
     return moving, still
 
 
-def _terms(view: SweepView, grid, issue, suffix: str) -> go.Figure:
+def _terms(view: SweepView, grid, issue, suffix: str) -> Figure:
     column = f"terms.{issue.name}"
     counts = view.cells.get("agreements", view.cells["replications"])
     differ = counts.nunique() > 1
@@ -111,8 +110,8 @@ def _terms(view: SweepView, grid, issue, suffix: str) -> go.Figure:
     colourbar = {"tickvals": [issue.low, issue.high],
                  "ticktext": [wrap(issue.low_label, 16), wrap(issue.high_label, 16)],
                  "tickfont": {"size": 14}, "len": 0.9}  # fmt: skip
-    fig = go.Figure(_heatmap(view, grid, lambda c: c[column], text, zmin=issue.low, zmax=issue.high,
-                             colorscale="Cividis", colorbar=colourbar))  # fmt: skip
+    fig = Figure([_heatmap(view, grid, lambda c: c[column], text, zmin=issue.low, zmax=issue.high,
+                             colorscale="Cividis", colorbar=colourbar)])  # fmt: skip
     _axes(fig, view, *grid[3:])
     fig.update_layout(**LAYOUT, height=_ROW * len(grid[1]) + 220, margin={"t": 110, "b": 100},
                       title={"text": f"Agreed terms{suffix}: {scale_title(issue, 70)}", "x": 0})  # fmt: skip
@@ -120,14 +119,14 @@ def _terms(view: SweepView, grid, issue, suffix: str) -> go.Figure:
     return fig
 
 
-def _parties(view: SweepView, grid, suffix: str) -> go.Figure:
+def _parties(view: SweepView, grid, suffix: str) -> Figure:
     actors = view.actors
     cols = 2 if len(actors) > 1 else 1
     rows_n = math.ceil(len(actors) / cols)
     titles = [f'<b><span style="color:{view.colours.get(view.actor_name(a), "#1b1b1b")}">{esc(view.actor_label(a))}'
               "</span></b>" for a in actors]  # fmt: skip
-    fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=titles, vertical_spacing=0.6 / (rows_n * 3),
-                        horizontal_spacing=0.16)  # fmt: skip
+    fig = subplots(rows_n, cols, subplot_titles=titles, vertical_spacing=0.6 / (rows_n * 3),
+                   horizontal_spacing=0.16)  # fmt: skip
     for k, actor in enumerate(actors):
         name = view.actor_name(actor)
         column, reserve = f"utility.{name}", f"reservation.{name}"
@@ -154,9 +153,9 @@ def _parties(view: SweepView, grid, suffix: str) -> go.Figure:
     return fig
 
 
-def grid_figures(view: SweepView, x: str, y: str, others: list[str]) -> dict[str, list[go.Figure]]:
+def grid_figures(view: SweepView, x: str, y: str, others: list[str]) -> dict[str, list[Figure]]:
     """Heatmaps over ``x`` (columns) and ``y`` (rows), a set for each combination of ``others``."""
-    found: dict[str, list[go.Figure]] = {"outcomes": [], "terms": [], "parties": [], "notes": []}
+    found: dict[str, list[Figure]] = {"outcomes": [], "terms": [], "parties": [], "notes": []}
     for label, rows in groups(view, others):
         suffix = f" ({esc(label)})" if label else ""
         grid = (*_cells(view, rows, x, y), x, y)

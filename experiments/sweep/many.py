@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.figure import Figure, subplots
 from negsim.experiments.pages.page import legend_above
 from negsim.experiments.sweep.figures import LAYOUT, TICKS, esc, hover, scale_title, setting_axis, wrap
 from negsim.experiments.sweep.grid import still_issues
@@ -20,27 +19,28 @@ from negsim.experiments.sweep.view import SweepView
 __all__ = ["many_figures"]
 
 
-def _parallel(view: SweepView) -> go.Figure:
+def _parallel(view: SweepView) -> Figure:
     cells = view.cells
     dims = [{"label": wrap(view.label(p), 22), "values": cells[p], "tickvals": view.ordered(p)} for p in view.numeric]
     dims.append({"label": "agreement rate", "values": cells["agreement_rate"], "range": [0, 1], "tickformat": ".0%"})
-    fig = go.Figure(go.Parcoords(
+    fig = Figure([dict(
+        type="parcoords",
         line={"color": cells["agreement_rate"], "colorscale": "Viridis", "cmin": 0, "cmax": 1, "showscale": True,
               "colorbar": {"tickformat": ".0%", "tickfont": {"size": 14}}},
         dimensions=dims, labelfont={"size": 14}, tickfont={"size": 14}, rangefont={"size": 14},
-    ))  # fmt: skip
+    )])  # fmt: skip
     fig.update_layout(**LAYOUT, height=480, margin={"t": 140, "l": 80, "r": 80},
                       title={"text": "Every job: its settings and agreement rate (drag along an axis to pick jobs)",
                              "x": 0})  # fmt: skip
     return fig
 
 
-def _panels(view: SweepView, column: str, title: str, y_axis: dict) -> go.Figure:
+def _panels(view: SweepView, column: str, title: str, y_axis: dict) -> Figure:
     params = view.numeric
     cols = 2
     rows_n = math.ceil(len(params) / cols)
-    fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[wrap(view.label(p), 50) for p in params],
-                        vertical_spacing=min(0.35 / rows_n, 0.14), horizontal_spacing=0.1)  # fmt: skip
+    fig = subplots(rows_n, cols, subplot_titles=[wrap(view.label(p), 50) for p in params],
+                   vertical_spacing=min(0.35 / rows_n, 0.14), horizontal_spacing=0.1)  # fmt: skip
     cells = view.cells
     low, high = cells.get(f"{column}.low", cells[column]), cells.get(f"{column}.high", cells[column])
     if column == "agreement_rate":
@@ -65,20 +65,20 @@ def _panels(view: SweepView, column: str, title: str, y_axis: dict) -> go.Figure
                         showlegend=k == 0, **where)  # fmt: skip
         fig.update_xaxes(setting_axis(view, p), **where)
         fig.update_yaxes(y_axis | TICKS, **where)
-    for annotation in fig.layout.annotations:
-        annotation.font = {"size": 15}
+    for annotation in fig.annotations:
+        annotation["font"] = {"size": 15}
     fig.update_layout(**LAYOUT, height=320 * rows_n + 200, margin={"t": 180, "b": 60},
                       title={"text": title, "x": 0, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 20}})
     legend_above(fig, 45)
     return fig
 
 
-def _parties(view: SweepView) -> go.Figure:
+def _parties(view: SweepView) -> Figure:
     """Each party's mean realised utility against each setting (averaged over the others), and its reservation."""
     params, cells = view.numeric, view.cells
     cols, rows_n = 2, math.ceil(len(view.numeric) / 2)
-    fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[wrap(view.label(p), 50) for p in params],
-                        vertical_spacing=min(0.35 / rows_n, 0.14), horizontal_spacing=0.1)  # fmt: skip
+    fig = subplots(rows_n, cols, subplot_titles=[wrap(view.label(p), 50) for p in params],
+                   vertical_spacing=min(0.35 / rows_n, 0.14), horizontal_spacing=0.1)  # fmt: skip
     for k, p in enumerate(params):
         where = {"row": k // cols + 1, "col": k % cols + 1}
         for actor in view.actors:
@@ -95,8 +95,8 @@ def _parties(view: SweepView) -> go.Figure:
                             "<extra></extra>", **where)  # fmt: skip
         fig.update_xaxes(setting_axis(view, p), **where)
         fig.update_yaxes(title="utility" if where["col"] == 1 else None, **TICKS, **where)
-    for annotation in fig.layout.annotations:
-        annotation.font = {"size": 15}
+    for annotation in fig.annotations:
+        annotation["font"] = {"size": 15}
     fig.update_layout(**LAYOUT, height=320 * rows_n + 200, margin={"t": 180, "b": 60},
                       title={"text": "What each party gets against each setting<br><span style=\"font-size:15px\">"
                              "mean realised utility over the other settings; dotted: what no deal is worth</span>",
@@ -105,7 +105,7 @@ def _parties(view: SweepView) -> go.Figure:
     return fig
 
 
-def many_figures(view: SweepView) -> dict[str, list[go.Figure]]:
+def many_figures(view: SweepView) -> dict[str, list[Figure]]:
     """Parallel coordinates and per-setting panels for the agreement rate and the terms that move."""
     rate = {"range": [0, 1.04], "tickformat": ".0%", "title": "agreement rate"}
     panels = _panels(view, "agreement_rate", "Agreement rate against each setting", rate)

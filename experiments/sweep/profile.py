@@ -10,9 +10,8 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from negsim.experiments.pages.figure import Figure, subplots
 from negsim.experiments.pages.page import OUTCOMES, legend_above, outcome_marker
 from negsim.experiments.sweep.figures import (
     LAYOUT,
@@ -50,7 +49,7 @@ def _rows(parts: list) -> int:
     return math.ceil(len(parts) / 3) if len(parts) > 1 else 0
 
 
-def _spread_out(fig: go.Figure, view: SweepView, x: str) -> int:
+def _spread_out(fig: Figure, view: SweepView, x: str) -> int:
     """Set a named setting's points side by side rather than on top of each other; return the pixels its
     wrapped tick labels take beyond one line (what the margins and the gaps between rows must add)."""
     if x not in view.numeric:
@@ -63,8 +62,8 @@ def _errors(rows: pd.DataFrame, column: str) -> dict:
             "arrayminus": (rows[column] - rows[f"{column}.low"]).fillna(0), "thickness": 2, "width": 6}  # fmt: skip
 
 
-def _outcomes(view: SweepView, x: str, parts: list) -> go.Figure:
-    fig, cells = go.Figure(), view.cells
+def _outcomes(view: SweepView, x: str, parts: list) -> Figure:
+    fig, cells = Figure(), view.cells
     shown = [o for o in OUTCOMES if o == "agreement" or cells[f"share.{o}"].max() > 0]
     if len(parts) == 1:
         rows = parts[0][1].sort_values(x) if x in view.numeric else parts[0][1]
@@ -101,12 +100,12 @@ def _outcomes(view: SweepView, x: str, parts: list) -> go.Figure:
     return fig
 
 
-def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
+def _terms(view: SweepView, x: str, parts: list) -> Figure:
     issues = view.issues
     cols = 2 if len(issues) > 1 else 1
     rows_n = math.ceil(len(issues) / cols)
     lines = tick_lines(view, x) - 1
-    fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[scale_title(i) for i in issues],
+    fig = subplots(rows_n, cols, subplot_titles=[scale_title(i) for i in issues],
                         vertical_spacing=min(0.3 / rows_n, 0.12) * (1 + 0.25 * lines), horizontal_spacing=0.1)
     counts = view.cells["agreements"] if "agreements" in view.cells else view.cells["replications"]
     most, differ = max(int(counts.max()), 1), counts.nunique() > 1
@@ -138,8 +137,8 @@ def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
             fig.update_yaxes(range=[issue.low - pad, issue.high + pad], tickvals=np.linspace(issue.low, issue.high, 5),
                              tickformat=".2~f", row=k // cols + 1, col=k % cols + 1, **TICKS)  # fmt: skip
             fig.update_xaxes(setting_axis(view, x), row=k // cols + 1, col=k % cols + 1)
-    for annotation in fig.layout.annotations:
-        annotation.font = {"size": 15}
+    for annotation in fig.annotations:
+        annotation["font"] = {"size": 15}
     extra = _spread_out(fig, view, x)
     fig.update_layout(**LAYOUT, height=(340 + extra) * rows_n + 200 + 30 * _rows(parts),
                       margin={"t": 190 + 30 * _rows(parts), "b": 110 + extra},
@@ -152,10 +151,10 @@ def _terms(view: SweepView, x: str, parts: list) -> go.Figure:
     return fig
 
 
-def _parties(view: SweepView, x: str, parts: list) -> go.Figure:
+def _parties(view: SweepView, x: str, parts: list) -> Figure:
     cols = 1 if len(parts) == 1 else 2
     rows_n = math.ceil(len(parts) / cols)
-    fig = make_subplots(rows=rows_n, cols=cols, subplot_titles=[wrap(label, 50) for label, _ in parts] if cols > 1
+    fig = subplots(rows_n, cols, subplot_titles=[wrap(label, 50) for label, _ in parts] if cols > 1
                         else None, vertical_spacing=min(0.3 / rows_n, 0.14) * (1 + 0.25 * (tick_lines(view, x) - 1)))
     for j, (_, rows) in enumerate(parts):
         rows = rows.sort_values(x) if x in view.numeric else rows
@@ -193,8 +192,8 @@ def _parties(view: SweepView, x: str, parts: list) -> go.Figure:
     return fig
 
 
-def _rounds(view: SweepView, x: str, parts: list) -> go.Figure:
-    fig, few = go.Figure(), len(view.ordered(x)) <= 8 and len(parts) == 1
+def _rounds(view: SweepView, x: str, parts: list) -> Figure:
+    fig, few = Figure(), len(view.ordered(x)) <= 8 and len(parts) == 1
     for (label, rows), (colour, dash, symbol) in zip(parts, SERIES * 4, strict=False):
         rows = rows.sort_values(x) if x in view.numeric else rows
         fig.add_scatter(x=x_values(view, x, rows), y=rows["rounds_agreed"], name=wrap(label, 50) or "rounds",
@@ -218,7 +217,7 @@ def _rounds(view: SweepView, x: str, parts: list) -> go.Figure:
     return fig
 
 
-def profile_figures(view: SweepView, x: str, series: list[str]) -> dict[str, list[go.Figure]]:
+def profile_figures(view: SweepView, x: str, series: list[str]) -> dict[str, list[Figure]]:
     """The charts along ``x``, one series per combination of ``series``: outcomes, terms, parties."""
     parts = groups(view, series)
     outcomes = [_outcomes(view, x, parts)]

@@ -61,3 +61,18 @@ def test_the_template_is_plotlys():
     fig.update_layout(template="plotly_white")
     assert fig.to_dict()["layout"]["template"] == go.Figure(layout={"template": "plotly_white"}).to_plotly_json()[
         "layout"]["template"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["PuOr", "Viridis", "Cividis_r", "RdBu"])
+def test_a_colour_scale_draws_as_plotlys(name):
+    """plotly.js knows a few scales by name (kept: they are Plotly's); any other name is spelled out as Plotly does."""
+    fig = Figure()
+    fig.add_heatmap(z=[[0, 1]], colorscale=name)
+    mine = fig.data[0]["colorscale"]
+    theirs = [list(step) for step in go.Heatmap(colorscale=name).colorscale]
+    if isinstance(mine, str):
+        from plotly.colors import get_colorscale
+
+        mine = [list(step) for step in get_colorscale(mine)]
+    assert [colour for _, colour in mine] == [colour for _, colour in theirs]
+    assert [at for at, _ in mine] == pytest.approx([at for at, _ in theirs], abs=1e-12)
