@@ -14,6 +14,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from negsim.experiments.run.files import write_atomic
 from negsim.experiments.run.folder import SweepJob, find_jobs
+from negsim.experiments.sweep.view import frame_statistics
 
 __all__ = ["aggregate_sweep", "parameter_values"]
 
@@ -84,8 +85,9 @@ def _cell(job: SweepJob, summary: dict, params: dict, index: int) -> dict:
 def _job_table(job: SweepJob, read: tuple[pd.DataFrame, dict], schema: pa.Schema, params: dict, index: int,
                swept: dict[str, pa.Array]) -> tuple[pa.Table, dict]:  # fmt: skip
     frame, summary = read
-    frame["outcome"] = frame["outcome"].astype(str)
     cell = _cell(job, summary, params, index)
+    cell |= {k: v for k, v in frame_statistics(frame, summary).items() if k not in cell}  # for the page
+    frame["outcome"] = frame["outcome"].astype(str)
     n = len(frame)
     columns = {}
     for field in schema:

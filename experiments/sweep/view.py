@@ -23,7 +23,7 @@ from negsim.experiments.run.files import wilson_interval
 from negsim.experiments.run.folder import RunFolder
 from negsim.sim.spec import ActorSpec, IssueSpec, ScenarioSpec
 
-__all__ = ["SweepView", "job_statistics", "mean_interval"]
+__all__ = ["SweepView", "frame_statistics", "job_statistics", "mean_interval"]
 
 _Z = 1.959963984540054
 
@@ -46,6 +46,11 @@ def job_statistics(folder: Path) -> dict:
     """One job's counts, means and intervals, read from its ``results.parquet`` and ``summary.json``."""
     frame = pd.read_parquet(folder / "results.parquet")
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return frame_statistics(frame, summary)
+
+
+def frame_statistics(frame: pd.DataFrame, summary: dict) -> dict:
+    """:func:`job_statistics` of a job already read: its results table and its summary."""
     outcome = frame["outcome"].astype(str).to_numpy()
     agreed = frame[outcome == "agreement"]
     stats: dict = {"agreements": len(agreed)}
@@ -82,9 +87,10 @@ class SweepView:
         scenario = None
         if sweep_dir is not None:
             folders = [Path(sweep_dir) / str(job) for job in cells["job"]]
-            rows = [job_statistics(f) if (f / "results.parquet").is_file() else {} for f in folders]
-            extra = pd.DataFrame(rows, index=cells.index)
-            cells = cells.join(extra.drop(columns=[c for c in extra.columns if c in cells.columns]))
+            if "agreements" not in cells:  # cells from the aggregation carry them already
+                rows = [job_statistics(f) if (f / "results.parquet").is_file() else {} for f in folders]
+                extra = pd.DataFrame(rows, index=cells.index)
+                cells = cells.join(extra.drop(columns=[c for c in extra.columns if c in cells.columns]))
             try:
                 scenario = RunFolder.open(folders[0]).run.scenario
             except (OSError, ValueError):
