@@ -100,13 +100,15 @@ def _nash_on_polytope(normal: np.ndarray, offset: np.ndarray, d: np.ndarray, w: 
             decrement = float(gradient @ step)  # Newton decrement squared: twice the barrier's remaining gain
             if decrement / t <= NASH_GAP:  # the objective's share of that gain is decrement / 2t
                 break
-            size, value = 1.0, barrier(u, t)
+            # the longest step that stays inside (99 % of the way to the nearest boundary), then backtracking
+            rate = np.concatenate([-step / gap, (normal @ step) / slack])
+            size, value = min(1.0, 0.99 / rate.max()) if rate.max() > 0 else 1.0, barrier(u, t)
             while barrier(u + size * step, t) < value + 0.25 * size * decrement and size > 1e-12:
                 size /= 2.0
             u = u + size * step
         if len(offset) / t < NASH_GAP:
             return u
-        t *= 50.0
+        t *= 200.0
 
 
 def reference_packages(*, ideal, salience, capability, span, veto, reservation, frontier: Frontier) -> dict:
