@@ -5,7 +5,8 @@ so that a slow spell of the machine hits all of them alike; one warm-up run
 of each comes first (it fills the file cache and writes ``__pycache__``). The
 floor is ``python -c "import numpy, pandas"``: no command that writes a
 Parquet table can start faster. Prints each command's median wall time and
-its ratio to the floor's median.
+its ratio to the floor's median, then the same for CPU time (user and
+system), which a busy or shared machine disturbs less than wall time.
 
 Usage: python benchmarks/command_speed.py [--runs 7] [--json FILE]
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,6 +26,9 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+#: One BLAS thread for every command, as negsim sets for itself: the floor's numpy would otherwise start a
+#: thread per core, which costs CPU time that negsim never spends.
+ENV = {**os.environ, **{name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
 #: Targets from the issue: a ratio to the floor each command should stay under.
 TARGETS = {"negsim report=false": 2.0, "negsim": 3.0}
 
@@ -37,24 +43,27 @@ def commands(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def wall_time(args: list[str], cwd: Path) -> float:
-    """Seconds from starting ``args`` to its exit; a failed command stops the benchmark."""
+def wall_time(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds from starting ``args`` to its exit, and the CPU seconds it used (user and system, its children
+    included); a failed command stops the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed with status {done.returncode}:\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(runs: int) -> dict[str, list[float]]:
-    """Wall times of every command, ``runs`` each after one warm-up, taking turns."""
+def measure(runs: int) -> dict[str, list[tuple[float, float]]]:
+    """Wall and CPU times of every command, ``runs`` each after one warm-up, taking turns."""
     folder = Path(tempfile.mkdtemp(prefix="negsim-command-speed-"))
     try:
         cases = commands(folder)
         for args in cases.values():
             wall_time(args, folder)
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for _ in range(runs):
             for name, args in cases.items():
                 times[name].append(wall_time(args, folder))
@@ -69,12 +78,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw times to this file")
     args = parser.parse_args()
     times = measure(args.runs)
-    floor = statistics.median(next(iter(times.values())))
-    print(f"{'command':<36}{'median s':>10}{'min s':>8}{'max s':>8}{'vs floor':>10}{'target':>8}")
-    for name, values in times.items():
-        median = statistics.median(values)
+    walls = {name: [wall for wall, _ in values] for name, values in times.items()}
+    cpus = {name: [cpu for _, cpu in values] for name, values in times.items()}
+    floor, floor_cpu = (statistics.median(next(iter(found.values()))) for found in (walls, cpus))
+    print(f"{'command':<36}{'median s':>10}{'min s':>8}{'max s':>8}{'vs floor':>10}{'target':>8}"
+          f"{'CPU s':>8}{'vs floor':>10}")  # fmt: skip
+    for name, values in walls.items():
+        median, cpu = statistics.median(values), statistics.median(cpus[name])
         target = f"{TARGETS[name]:.1f}x" if name in TARGETS else ""
-        print(f"{name:<36}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}{median / floor:>9.2f}x{target:>8}")
+        print(f"{name:<36}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}{median / floor:>9.2f}x{target:>8}"
+              f"{cpu:>8.3f}{cpu / floor_cpu:>9.2f}x")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(times, indent=2) + "\n", encoding="utf-8")
 
