@@ -90,6 +90,24 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+def holdout_names(holdout: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Each row's holdouts ``(R, n)`` as the names of the parties, space-separated (``""`` for none).
+
+    Rows take few distinct patterns, so each pattern is named once.
+
+    >>> holdout_names(np.array([[True, False, True], [False, False, False], [True, False, True]]), ["a", "b", "c"])
+    array(['a c', '', 'a c'], dtype=object)
+    """
+    holdout = np.asarray(holdout, bool)
+    if holdout.shape[1] > 62:  # a pattern no longer fits in one integer
+        return np.array([" ".join(name for name, held in zip(names, row, strict=True) if held) for row in holdout],
+                        dtype=object)  # fmt: skip
+    codes, index = np.unique(holdout @ (1 << np.arange(holdout.shape[1], dtype=np.int64)), return_inverse=True)
+    words = np.array([" ".join(name for k, name in enumerate(names) if code >> k & 1) for code in codes.tolist()],
+                     dtype=object)  # fmt: skip
+    return words[index.reshape(-1)]
+
+
 def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
     """One row per replication: outcome, round, agreed terms and utilities."""
     # Codes 1..4 are the final outcomes, categories 0..3 (a finished run has no ONGOING replication).
@@ -105,8 +123,7 @@ def results_frame(run: RunSpec, result: RunResult) -> pd.DataFrame:
         columns[f"utility.{actor}"] = result.utility[:, i]
     for i, actor in enumerate(run.scenario.actor_names):
         columns[f"value.{actor}"] = result.value[:, i]
-    names = np.array(run.scenario.actor_names)
-    columns["holdouts"] = [" ".join(names[row]) for row in result.holdout]
+    columns["holdouts"] = holdout_names(result.holdout, run.scenario.actor_names)
     if result.draw is not None:  # each replication's uncertain values
         columns["draw"] = result.draw.astype(np.int64)
         for k, value in enumerate(run.scenario.uncertain):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 import yaml
 from conftest import ROOT, compose_config
 from hypothesis import given, settings
@@ -49,3 +51,14 @@ def test_an_empty_round_log_is_written_as_pandas_writes_it(tmp_path):
     empty = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ROUND_COLUMNS.items()})
     empty.to_parquet(tmp_path / "rounds.parquet", index=False)
     assert (tmp_path / "rounds.parquet").read_bytes() == _empty_rounds()
+
+
+@pytest.mark.parametrize(("rows", "parties"), [(1000, 4), (0, 3), (40, 70)])
+def test_holdouts_are_named_as_a_plain_join_would(rows, parties):
+    """Patterns are named once each (as integers, or row by row past 62 parties); the result is the plain join."""
+    from negsim.experiments.run.files import holdout_names
+
+    held = np.random.default_rng(rows + parties).random((rows, parties)) < 0.3
+    names = [f"party{k}" for k in range(parties)]
+    plain = [" ".join(name for name, h in zip(names, row, strict=True) if h) for row in held]
+    assert list(holdout_names(held, names)) == plain
