@@ -7,7 +7,9 @@ packages do the rest. Nothing imports this module.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 
 # The engine multiplies many small matrices, where BLAS threads only add synchronisation, and sweeps run one
 # worker per core: one BLAS thread per process (set before numpy is first imported; a setting of yours is kept).
@@ -15,6 +17,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import hydra
@@ -29,7 +32,7 @@ from negsim.experiments.run.job import fingerprint, finished, resolved_settings,
 from negsim.experiments.run.outdir import clear_run
 from negsim.experiments.sweep.state import job_progress, sweep_name
 
-__all__ = ["cli", "main", "sensitivity_cli"]
+__all__ = ["cli", "main", "mode_is_default", "sensitivity_cli"]
 
 OmegaConf.register_new_resolver("negsim_sweep", lambda: sweep_name(), use_cache=True, replace=True)
 
@@ -123,6 +126,50 @@ def sensitivity_cli() -> None:
     cli()
 
 
+#: Flags after which ``hydra.mode`` is still Hydra's default.
+_PLAIN_FLAGS = ("-m", "--multirun")
+#: Override keys that may set ``hydra.mode``: an experiment (negsim's set MULTIRUN), the mode itself, the
+#: whole ``hydra`` node, and a search path (which brings configs from elsewhere).
+_MODE_KEYS = re.compile(r"^[+~]*(?:experiment(?:$|[=/.@])|hydra(?:\.mode)?(?:$|=)|hydra\.searchpath(?:$|[=.\[]))")
+
+
+def mode_is_default(args: list[str]) -> bool:
+    """Whether nothing in ``args`` can set ``hydra.mode``: no key of :data:`_MODE_KEYS`, and no other config
+    folder or primary config (any flag but ``-m``). negsim's own configs set the mode in experiments only,
+    and the configs of Hydra's groups (``hydra/launcher=joblib``) stay inside their own node.
+
+    >>> mode_is_default(["-m", "seed=1,2", "hydra.run.dir=out", "hydra/launcher=basic", "+analysis=sensitivity"])
+    True
+    >>> [mode_is_default([a]) for a in ("+experiment=mediation", "experiment/x=y", "hydra.mode=MULTIRUN",
+    ...                                 "hydra.searchpath=[file://x]", "hydra={}", "--config-dir=x", "--cfg")]
+    [False, False, False, False, False, False, False]
+    """
+    return not any(arg not in _PLAIN_FLAGS and (arg.startswith("-") or _MODE_KEYS.match(arg)) for arg in args)
+
+
+@contextlib.contextmanager
+def _mode_without_composing(args: list[str]) -> Iterator[None]:
+    """Compose the config once instead of twice.
+
+    Hydra 1.3's ``hydra.main`` composes the whole config once only to read ``hydra.mode``
+    (``Hydra.get_mode``), then again to run it: about 0.1 s a command. Where :func:`mode_is_default`, the
+    mode is unset and ``get_mode`` answers ``None`` (after which Hydra picks the mode from ``-m`` and adds
+    ``hydra.mode=RUN`` or ``MULTIRUN`` to the overrides as usual); the answer is given here without composing.
+    Anything else goes through Hydra's ``get_mode`` as it is.
+    """
+    from hydra._internal.hydra import Hydra
+
+    if not mode_is_default(args):
+        yield
+        return
+    original = Hydra.get_mode
+    Hydra.get_mode = lambda self, config_name, overrides: None
+    try:
+        yield
+    finally:
+        Hydra.get_mode = original
+
+
 def cli() -> None:
     """Console entry point: the Hydra app, with every failure told in one line.
 
@@ -137,6 +184,7 @@ def cli() -> None:
     try:
         install()
         check_overrides(sys.argv[1:])
-        main()
+        with _mode_without_composing(sys.argv[1:]):
+            main()
     except Exception as error:  # MemoryError and OSError included
         failures.report("negsim", error)
