@@ -6,7 +6,8 @@ of each comes first (it fills the file cache and writes ``__pycache__``). The
 floor is ``python -c "import numpy, pandas"``: no command that writes a
 Parquet table can start faster. Prints each command's median wall time and
 its ratio to the floor's median, then the same for CPU time (user and
-system), which a busy or shared machine disturbs less than wall time.
+system), then the median of each round's own ratio (the commands of one
+round run back to back, so a slow spell of the machine hits them alike).
 
 Usage: python benchmarks/command_speed.py [--runs 7] [--json FILE]
 """
@@ -81,13 +82,16 @@ def main() -> None:
     walls = {name: [wall for wall, _ in values] for name, values in times.items()}
     cpus = {name: [cpu for _, cpu in values] for name, values in times.items()}
     floor, floor_cpu = (statistics.median(next(iter(found.values()))) for found in (walls, cpus))
+    first = next(iter(walls.values()))
     print(f"{'command':<36}{'median s':>10}{'min s':>8}{'max s':>8}{'vs floor':>10}{'target':>8}"
-          f"{'CPU s':>8}{'vs floor':>10}")  # fmt: skip
+          f"{'CPU s':>8}{'vs floor':>10}{'by round':>10}")  # fmt: skip
     for name, values in walls.items():
         median, cpu = statistics.median(values), statistics.median(cpus[name])
+        # each round runs every command back to back: its own ratio is spared the machine's slow spells
+        paired = statistics.median(value / base for value, base in zip(values, first, strict=True))
         target = f"{TARGETS[name]:.1f}x" if name in TARGETS else ""
         print(f"{name:<36}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}{median / floor:>9.2f}x{target:>8}"
-              f"{cpu:>8.3f}{cpu / floor_cpu:>9.2f}x")  # fmt: skip
+              f"{cpu:>8.3f}{cpu / floor_cpu:>9.2f}x{paired:>9.2f}x")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(times, indent=2) + "\n", encoding="utf-8")
 
