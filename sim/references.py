@@ -70,10 +70,11 @@ NASH_GAP = 1e-12
 def _nash_on_polytope(normal: np.ndarray, offset: np.ndarray, d: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``argmax sum_i w_i log(u_i - d_i)`` subject to ``normal @ u <= offset``, by a log-barrier method.
 
-    The objective is strictly concave and the polytope has an interior point above ``d`` (the caller checks),
-    so the optimum is unique. Each barrier problem ``t * sum w log(u - d) + sum log(offset - normal @ u)`` is
-    solved by damped Newton steps that stay inside; ``t`` grows until ``facets / t`` (the method's bound on the
-    remaining gap, Boyd and Vandenberghe 2004, section 11.3) is below :data:`NASH_GAP`.
+    The polytope has an interior point above ``d`` (the caller checks). Each barrier problem
+    ``t * sum w log(u - d) + sum log(u - d) + sum log(offset - normal @ u)`` keeps every party above ``d`` as a
+    constraint of its own, so a party of weight 0 (capability 0) is held at ``d`` rather than pushed below it;
+    it is solved by damped Newton steps that stay inside, and ``t`` grows until ``(facets + parties) / t`` (the
+    method's bound on the remaining gap, Boyd and Vandenberghe 2004, section 11.3) is below :data:`NASH_GAP`.
 
     >>> _nash_on_polytope(np.array([[0.5, 0.5]]), np.array([0.5]), np.zeros(2), np.array([0.5, 0.5])).round(9)
     array([0.5, 0.5])
@@ -85,14 +86,14 @@ def _nash_on_polytope(normal: np.ndarray, offset: np.ndarray, d: np.ndarray, w: 
         gap, slack = x - d, offset - normal @ x
         if np.any(gap <= 0) or np.any(slack <= 0):
             return -np.inf
-        return t * float(np.sum(w * np.log(gap))) + float(np.sum(np.log(slack)))
+        return float(np.sum((t * w + 1.0) * np.log(gap))) + float(np.sum(np.log(slack)))
 
     t = 1.0
     while True:
         for _ in range(100):
             gap, slack = u - d, offset - normal @ u
-            gradient = t * w / gap - normal.T @ (1.0 / slack)  # of the barrier objective, to be maximised
-            hessian = np.diag(t * w / gap**2) + (normal.T / slack**2) @ normal
+            gradient = (t * w + 1.0) / gap - normal.T @ (1.0 / slack)  # of the barrier objective, to be maximised
+            hessian = np.diag((t * w + 1.0) / gap**2) + (normal.T / slack**2) @ normal
             try:
                 step = np.linalg.solve(hessian, gradient)
             except np.linalg.LinAlgError:  # slacks near rounding at a vertex where many facets meet: done
@@ -106,7 +107,7 @@ def _nash_on_polytope(normal: np.ndarray, offset: np.ndarray, d: np.ndarray, w: 
             while barrier(u + size * step, t) < value + 0.25 * size * decrement and size > 1e-12:
                 size /= 2.0
             u = u + size * step
-        if len(offset) / t < NASH_GAP:
+        if (len(offset) + len(d)) / t < NASH_GAP:
             return u
         t *= 200.0
 

@@ -142,7 +142,8 @@ def test_one_issue_nash_with_outside_option():
 @pytest.mark.parametrize("seed", range(40))
 def test_nash_on_the_frontier_matches_the_theorem(seed):
     """The summary's Nash packages (negsim's barrier method on the frontier) against SciPy's SLSQP on the package-space
-    problem of the theorem: two to four parties, one to four issues, any weights and disagreement point."""
+    problem of the theorem: two to four parties, one to four issues, any weights (one of them 0 in every other
+    case: a veto party of capability 0 under ``weighted_nash``) and disagreement point."""
     from negsim.sim.frontier import Frontier
     from negsim.sim.references import nash_point
 
@@ -150,19 +151,40 @@ def test_nash_on_the_frontier_matches_the_theorem(seed):
     n, m = int(rng.integers(2, 5)), int(rng.integers(1, 5))
     ideals, salience = rng.random((n, m)), rng.dirichlet(np.ones(m), n)
     d, w = rng.uniform(0.0, 0.4, n), rng.uniform(0.2, 1.0, n)
+    if seed % 2:
+        w[rng.integers(n)] = 0.0
     frontier = Frontier(ideals, salience, np.zeros(m), np.ones(m))
     mine = nash_point(frontier, d, w)
     theirs = nash_bargaining(ideals, salience, d, low=np.zeros(m), high=np.ones(m), weights=w / w.sum())
 
-    def value(x):
-        gain = 1 - (salience * np.abs(x - ideals)).sum(axis=1) - d
-        return np.sum(w * np.log(gain)) if np.all(gain > 0) else -np.inf
+    def gains(x):
+        return 1 - (salience * np.abs(x - ideals)).sum(axis=1) - d
+
+    def value(x):  # a party of weight 0 counts only as a constraint: no worse off than without a deal
+        gain, counted = gains(x), w > 0
+        return np.sum(w[counted] * np.log(gain[counted])) if np.all(gain[counted] > 0) else -np.inf
 
     if mine is None:  # no package gives every party more than d: SciPy's best must not either
-        assert value(theirs) == -np.inf or np.min(1 - (salience * np.abs(theirs - ideals)).sum(axis=1) - d) < 1e-6
+        assert value(theirs) == -np.inf or np.min(gains(theirs)) < 1e-6
     else:
+        assert np.min(gains(mine)) >= -1e-9
         assert value(mine) == pytest.approx(value(theirs), abs=1e-8)
         assert value(mine) >= value(theirs) - 1e-10  # never worse than SciPy's answer
+
+
+def test_a_veto_party_without_capability_still_has_a_weighted_nash_point():
+    """Capability 0 is a legal value: the capability-weighted Nash point then holds that party at what no deal is
+    worth to it and shares the rest among the others (the barrier method once lost the point to 0/0)."""
+    from negsim.sim.analysis import analyse
+
+    raw = scenario_mapping(np.random.default_rng(3), actors=3, issues=2, edge_p=0.0)
+    for spec in raw["actors"].values():
+        spec["veto"] = True
+    first = next(iter(raw["actors"].values()))
+    first["capability"] = 0.0
+    analysis = analyse(build_scenario(raw))
+    weighted, plain = analysis.references["weighted_nash"], analysis.references["nash_bargaining"]
+    assert weighted is not None and plain is not None and np.all(np.isfinite(weighted))
 
 
 def test_references_stay_finite_and_quiet_when_no_party_cares_about_an_issue():
