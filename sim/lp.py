@@ -26,29 +26,33 @@ class LinearProgram:
     def __init__(self, rows: np.ndarray, bound: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
         import highspy  # only when a program is solved
 
-        rows = np.asarray(rows, float)
+        rows, bound, low, high = (np.asarray(a, float) for a in (rows, bound, low, high))
+        if any(np.isnan(a).any() for a in (rows, bound, low, high)):
+            raise ValueError("a linear program with NaN in its constraints or bounds")
         self.size = rows.shape[1]
         self._solver = _quiet_highs(highspy)()
-        inf = highspy.kHighsInf
         model = highspy.HighsLp()
         model.num_col_, model.num_row_ = self.size, rows.shape[0]
         model.col_cost_ = np.zeros(self.size)
-        model.col_lower_ = np.where(np.isfinite(low), low, -inf).astype(float)
-        model.col_upper_ = np.where(np.isfinite(high), high, inf).astype(float)
-        model.row_lower_ = np.full(rows.shape[0], -inf)
-        model.row_upper_ = np.asarray(bound, float)
+        model.col_lower_, model.col_upper_ = low, high  # HiGHS reads an infinite bound as none
+        model.row_lower_ = np.full(rows.shape[0], -highspy.kHighsInf)
+        model.row_upper_ = bound
         column, row = np.nonzero(rows.T)  # column-wise: the non-zeros of each column in row order
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         model.a_matrix_.start_ = np.searchsorted(column, np.arange(self.size + 1)).astype(np.int32)
         model.a_matrix_.index_ = row.astype(np.int32)
         model.a_matrix_.value_ = rows.T[column, row]
-        self._solver.passModel(model)
+        if self._solver.passModel(model) != highspy.HighsStatus.kOk:
+            raise ValueError("HiGHS refused the linear program")
         self._optimal = highspy.HighsModelStatus.kOptimal
         self._every = np.arange(self.size, dtype=np.int32)
 
     def minimize(self, cost: np.ndarray) -> np.ndarray | None:
         """The optimal ``x`` for ``cost`` ``(v,)``, or ``None`` when the program is infeasible or unbounded."""
-        self._solver.changeColsCost(self.size, self._every, np.asarray(cost, float))
+        cost = np.asarray(cost, float)
+        if np.isnan(cost).any():
+            raise ValueError("a linear program with NaN in its cost")
+        self._solver.changeColsCost(self.size, self._every, cost)
         self._solver.run()
         if self._solver.getModelStatus() != self._optimal:
             return None

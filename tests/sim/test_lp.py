@@ -50,3 +50,15 @@ def test_solving_prints_nothing():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (done.stdout, done.stderr) == ("[1. 1.]\n", "")
+
+
+def test_nan_is_refused_and_an_infinite_bound_is_none():
+    free = np.array([-np.inf]), np.array([np.inf])
+    with pytest.raises(ValueError, match="NaN"):
+        LinearProgram(np.array([[1.0]]), np.array([1.0]), np.array([np.nan]), np.array([1.0]))
+    with pytest.raises(ValueError, match="NaN"):
+        LinearProgram(np.array([[1.0]]), np.array([np.nan]), *free)
+    with pytest.raises(ValueError, match="NaN"):
+        LinearProgram(np.array([[1.0]]), np.array([1.0]), *free).minimize(np.array([np.nan]))
+    with pytest.raises(ValueError, match="refused"):  # x <= -inf: no variable at all, not a free one
+        LinearProgram(np.zeros((1, 1)), np.zeros(1), np.array([-np.inf]), np.array([-np.inf]))
