@@ -17,19 +17,30 @@ from typing import Any
 
 __all__ = ["Figure", "expand", "merge", "subplots", "template"]
 
-#: The colour scales plotly.js knows by name (as Plotly defines them); any other name is spelled out.
-_JS_SCALES = frozenset({
-    "Blackbody", "Bluered", "Blues", "Cividis", "Earth", "Electric", "Greens", "Greys", "Hot", "Jet", "Picnic",
-    "Portland", "Rainbow", "RdBu", "Reds", "Viridis", "YlGnBu", "YlOrRd",
-})  # fmt: skip
-#: Property names that contain an underscore (every other underscore in a keyword is a path, as in Plotly).
-_NAMES = frozenset({"error_x", "error_y", "error_z"})
+#: Plotly's property names that contain an underscore; every other underscore in a keyword is a path, as in
+#: Plotly (``error_y_color`` is ``error_y.color``).
+_NAMES = frozenset({"copy_ystyle", "copy_zstyle", "error_x", "error_y", "error_z", "paper_bgcolor", "plot_bgcolor"})
+
+
+def _path(key: str) -> list[str]:
+    """The property path a keyword names: ``marker_line_width`` is ``marker.line.width``.
+
+    >>> _path("marker_line_width"), _path("error_y_color"), _path("plot_bgcolor"), _path("x")
+    (['marker', 'line', 'width'], ['error_y', 'color'], ['plot_bgcolor'], ['x'])
+    """
+    parts, path = key.split("_"), []
+    while parts:
+        size = next((n for n in range(len(parts), 1, -1) if "_".join(parts[:n]) in _NAMES), 1)
+        path.append("_".join(parts[:size]))
+        parts = parts[size:]
+    return path
 
 
 def expand(props: dict) -> dict:
     """Plotly's shorthand spelled out: ``marker_color=c`` is ``marker={"color": c}``, in nested dicts and lists
     too; a title given as text is ``{"text": ...}`` and a colour scale's name the scale itself, as Plotly's graph
-    objects spell them (plotly.js reads no other kind of title, and knows few of Plotly's scales by name).
+    objects spell them (plotly.js reads no other kind of title, and its own scales of the same names differ from
+    Plotly's: some run the other way).
 
     >>> expand({"marker_color": "red", "marker": {"line_width": 2}, "error_x": {"type": "data"}, "xaxis_title": "t"})
     {'marker': {'color': 'red', 'line': {'width': 2}}, 'error_x': {'type': 'data'}, 'xaxis': {'title': {'text': 't'}}}
@@ -37,10 +48,10 @@ def expand(props: dict) -> dict:
     out: dict = {}
     for key, value in props.items():
         value = _expand_value(value)
-        path = [key] if key in _NAMES or "_" not in key else key.split("_")
+        path = _path(key)
         if path[-1] == "title" and isinstance(value, str):
             value = {"text": value}
-        elif path[-1] == "colorscale" and isinstance(value, str) and value not in _JS_SCALES:
+        elif path[-1] == "colorscale" and isinstance(value, str):  # plotly.js's scales of the same name differ
             value = _colorscale(value)
         node = out
         for part in path[:-1]:

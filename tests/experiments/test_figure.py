@@ -63,16 +63,25 @@ def test_the_template_is_plotlys():
         "layout"]["template"]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["PuOr", "Viridis", "Cividis_r", "RdBu"])
-def test_a_colour_scale_draws_as_plotlys(name):
-    """plotly.js knows a few scales by name (kept: they are Plotly's); any other name is spelled out as Plotly does."""
+@pytest.mark.parametrize("name", ["PuOr", "Viridis", "Cividis", "Cividis_r", "RdBu", "Blues", "YlOrRd"])
+def test_a_colour_scale_is_spelled_out_as_plotlys(name):
+    """Graph objects turn a scale's name into Plotly's colours; plotly.js's own scales of the same names differ
+    (RdBu and Blues run the other way), so the name never reaches plotly.js."""
     fig = Figure()
-    fig.add_heatmap(z=[[0, 1]], colorscale=name)
-    mine = fig.data[0]["colorscale"]
+    fig.add_heatmap(z=[[0, 1]], colorscale=name, marker={"colorscale": name})
     theirs = [list(step) for step in go.Heatmap(colorscale=name).colorscale]
-    if isinstance(mine, str):
-        from plotly.colors import get_colorscale
+    for mine in (fig.data[0]["colorscale"], fig.data[0]["marker"]["colorscale"]):
+        assert [colour for _, colour in mine] == [colour for _, colour in theirs]
+        assert [at for at, _ in mine] == pytest.approx([at for at, _ in theirs], abs=1e-12)
 
-        mine = [list(step) for step in get_colorscale(mine)]
-    assert [colour for _, colour in mine] == [colour for _, colour in theirs]
-    assert [at for at, _ in mine] == pytest.approx([at for at, _ in theirs], abs=1e-12)
+
+def test_names_with_an_underscore_are_plotlys():
+    fig = Figure()
+    fig.add_bar(x=[1], y=[1], error_y_color="red", error_x={"type": "data", "array": [1]})
+    fig.update_layout(plot_bgcolor="white", paper_bgcolor="white", xaxis_title_font_size=12)
+    theirs = go.Figure()
+    theirs.add_bar(x=[1], y=[1], error_y_color="red", error_x={"type": "data", "array": [1]})
+    theirs.update_layout(plot_bgcolor="white", paper_bgcolor="white", xaxis_title_font_size=12)
+    expected = theirs.to_plotly_json()
+    expected["layout"].pop("template")
+    assert fig.data == expected["data"] and fig.layout == expected["layout"]
