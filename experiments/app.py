@@ -130,21 +130,29 @@ def sensitivity_cli() -> None:
 _PLAIN_FLAGS = ("-m", "--multirun")
 #: Override keys that may set ``hydra.mode``: an experiment (negsim's set MULTIRUN), the mode itself, the
 #: whole ``hydra`` node, and a search path (which brings configs from elsewhere).
-_MODE_KEYS = re.compile(r"^[+~]*(?:experiment(?:$|[=/.@])|hydra(?:\.mode)?(?:$|=)|hydra\.searchpath(?:$|[=.\[]))")
+_MODE_KEYS = re.compile(r"^(?:experiment(?:$|[/.@])|hydra(?:\.mode)?$|hydra\.searchpath(?:$|[.\[]))")
 
 
 def mode_is_default(args: list[str]) -> bool:
-    """Whether nothing in ``args`` can set ``hydra.mode``: no key of :data:`_MODE_KEYS`, and no other config
-    folder or primary config (any flag but ``-m``). negsim's own configs set the mode in experiments only,
-    and the configs of Hydra's groups (``hydra/launcher=joblib``) stay inside their own node.
+    """Whether nothing in ``args`` can set ``hydra.mode``: no key of :data:`_MODE_KEYS`, no value that climbs
+    out of its group (``scenario=../experiment/mediation`` is an experiment), and no other config folder or
+    primary config (any flag but ``-m``). negsim's own configs set the mode in experiments only, and the
+    configs of Hydra's groups (``hydra/launcher=joblib``) stay inside their own node.
 
-    >>> mode_is_default(["-m", "seed=1,2", "hydra.run.dir=out", "hydra/launcher=basic", "+analysis=sensitivity"])
+    >>> mode_is_default(["-m", "seed=1,2", "hydra.run.dir=/tmp/out", "hydra/launcher=basic", "+analysis=sensitivity"])
     True
-    >>> [mode_is_default([a]) for a in ("+experiment=mediation", "experiment/x=y", "hydra.mode=MULTIRUN",
-    ...                                 "hydra.searchpath=[file://x]", "hydra={}", "--config-dir=x", "--cfg")]
-    [False, False, False, False, False, False, False]
+    >>> [mode_is_default([a]) for a in ("+experiment=mediation", "+/experiment=x", "experiment/x=y",
+    ...     "hydra.mode=MULTIRUN", "hydra.searchpath=[file://x]", "~hydra", "scenario=../experiment/mediation",
+    ...     "hydra/launcher=../../experiment/x", "--config-dir=x", "--cfg")]
+    [False, False, False, False, False, False, False, False, False, False]
     """
-    return not any(arg not in _PLAIN_FLAGS and (arg.startswith("-") or _MODE_KEYS.match(arg)) for arg in args)
+    for arg in args:
+        if arg in _PLAIN_FLAGS:
+            continue
+        key, _, value = arg.partition("=")
+        if arg.startswith("-") or _MODE_KEYS.match(key.lstrip("+~/")) or ".." in value:
+            return False
+    return True
 
 
 @contextlib.contextmanager
