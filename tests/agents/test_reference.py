@@ -32,6 +32,7 @@ def assert_same(run: RunSpec) -> None:
     np.testing.assert_allclose(fast.utility[:, veto], slow.utility[:, veto], rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("protocol", PROTOCOLS, ids=lambda p: "-".join(map(str, p.values())))
 @pytest.mark.parametrize("escalation", [False, True])
 def test_baseline_fast_path_matches_reference(baseline_raw, protocol, escalation):
@@ -43,6 +44,7 @@ def test_baseline_fast_path_matches_reference(baseline_raw, protocol, escalation
     assert_same(run)
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(scenarios(style="conceder", noise=NOISE))
 def test_random_scenarios_fast_path_matches_reference(scenario):
@@ -50,6 +52,7 @@ def test_random_scenarios_fast_path_matches_reference(scenario):
         assert_same(RunSpec(scenario=scenario, protocol=build_protocol(protocol), seed=5, replications=5))
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(rich_scenarios(style="linear", noise=NOISE))
 def test_every_rule_matches_the_reference(scenario):

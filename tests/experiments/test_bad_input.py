@@ -198,6 +198,7 @@ def bad_runs(tmp_path_factory, earlier) -> dict[str, tuple[CompletedProcess, Pat
         return {case: future.result() for case, future in futures.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_one_line_naming_where_and_what_is_allowed(bad_runs, case):
     done, _, _ = bad_runs[case]
@@ -215,6 +216,7 @@ def test_bad_input_is_one_line_naming_where_and_what_is_allowed(bad_runs, case):
     assert "allowed:" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_leaves_the_earlier_run_as_it_was_and_runs_nothing(bad_runs, earlier, case):
     _, run, root = bad_runs[case]

@@ -167,6 +167,7 @@ def test_bad_input_exits_2_with_one_line_naming_file_and_key(tmp_path):
     assert "-1" in done.stderr.split("scenario.actors.russia.capability: ", 1)[1]
 
 
+@pytest.mark.slow
 def test_user_scenario_runs_from_its_own_config_dir(tmp_path):
     raw = yaml.safe_load(WATER.read_text(encoding="utf-8"))
     assert len(raw["actors"]) == 3 and len(raw["issues"]) == 2

@@ -58,6 +58,7 @@ def bad_runs(tmp_path_factory) -> dict[str, tuple[CompletedProcess, Path]]:
         return {case: future.result() for case, future in futures.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_override_exits_2_with_one_line(bad_runs, case):
     overrides, file, key, fragment = BAD[case]
@@ -78,6 +79,7 @@ def test_bad_override_exits_2_with_one_line(bad_runs, case):
     assert "; allowed: " in problem, line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_override_writes_no_results(bad_runs, case):
     _, run = bad_runs[case]

@@ -68,6 +68,7 @@ def runs(tmp_path_factory) -> dict[str, RunFolder]:
     }
 
 
+@pytest.mark.slow
 def test_identical_runs_differ_by_exactly_zero(runs):
     comparison = compare_runs([runs["baseline"], runs["again"]], ["baseline", "again"])
     other = comparison.table[comparison.table["run"] == "again"]
@@ -77,6 +78,7 @@ def test_identical_runs_differ_by_exactly_zero(runs):
     assert other["paired"].all()
 
 
+@pytest.mark.slow
 def test_a_real_change_is_flagged_with_an_interval_that_excludes_zero(runs):
     """Ukraine settling for less (reservation 0.3) gets worse terms; wanting 0.8 leaves no zone at all."""
     comparison = compare_runs([runs["baseline"], runs["patient"], runs["no_zone"]], ["baseline", "patient", "no_zone"])

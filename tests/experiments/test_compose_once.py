@@ -51,6 +51,7 @@ def _same_files(mine: Path, theirs: Path) -> None:
         assert a == b, name
 
 
+@pytest.mark.slow
 def test_a_plain_run_composes_once_and_writes_what_hydras_path_writes(tmp_path):
     args = ["seed=3", "replications=100", "scenario.actors.us.capability=0.5", "report=true"]
     assert _negsim("negsim", *args, f"hydra.run.dir={tmp_path / 'mine'}") == 1
@@ -67,6 +68,7 @@ def test_a_sweep_composes_once_before_its_jobs_and_writes_what_hydras_path_write
     _same_files(tmp_path / "mine", tmp_path / "theirs")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arg", ["hydra.mode=RUN", "hydra.searchpath=[pkg://negsim.configs]"])
 def test_whatever_may_set_the_mode_goes_through_hydras_get_mode(tmp_path, arg):
     """The mode itself, or configs from another folder (an experiment there may set ``hydra.mode: MULTIRUN``)."""

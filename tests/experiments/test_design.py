@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import negsim.experiments.run.design as design_module
 from negsim.experiments.run.design import run_design
@@ -30,6 +31,7 @@ def test_samples_share_noise_within_a_block_and_not_between_blocks(baseline_raw)
     assert len(np.unique(out.rounds[:4])) > 1  # different blocks, different chance events
 
 
+@pytest.mark.slow
 def test_the_batching_never_changes_a_design(baseline_raw, monkeypatch):
     run = _run(baseline_raw)
     rng = np.random.default_rng(0)

@@ -56,6 +56,7 @@ def damaged_sweep(finished_sweep, tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_the_aggregator_leaves_out_damaged_jobs_and_lists_them(damaged_sweep):
     done = command("negsim-aggregate", damaged_sweep, cwd=damaged_sweep.parent)
     assert done.returncode == 0, done.stderr
@@ -67,6 +68,7 @@ def test_the_aggregator_leaves_out_damaged_jobs_and_lists_them(damaged_sweep):
     assert sorted(pd.read_parquet(damaged_sweep / "sweep.parquet")["job"].unique()) == [1]
 
 
+@pytest.mark.slow
 def test_rerunning_the_sweep_runs_the_damaged_jobs_again(damaged_sweep):
     done = run_negsim(["-m", *SWEEP, f"hydra.sweep.dir={damaged_sweep}"], cwd=damaged_sweep.parent)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -75,6 +77,7 @@ def test_rerunning_the_sweep_runs_the_damaged_jobs_again(damaged_sweep):
     assert len(pd.read_parquet(damaged_sweep / "0" / "results.parquet")) == 50
 
 
+@pytest.mark.slow
 def test_the_report_reader_names_the_damaged_file(damaged_sweep):
     for job, name in (("0", "results.parquet"), ("2", "summary.json")):
         done = command("negsim-report", damaged_sweep / job, cwd=damaged_sweep.parent)
@@ -84,6 +87,7 @@ def test_the_report_reader_names_the_damaged_file(damaged_sweep):
     assert hint.endswith(f"such as {damaged_sweep / '1'}")  # a job whose files are whole
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "damage", "fragment"),
     [
@@ -108,6 +112,7 @@ def test_every_reader_names_a_damaged_run_file(finished_sweep, tmp_path, name, d
         assert str(path) in line and fragment in line, line
 
 
+@pytest.mark.slow
 def test_compare_out_that_cannot_be_a_folder_is_one_line(finished_sweep, tmp_path):
     (tmp_path / "a_file").write_text("x")
     for out, fragment in (("/proc/negsim/x", "cannot make the folder"), (tmp_path / "a_file", "a file, not a folder")):
@@ -117,6 +122,7 @@ def test_compare_out_that_cannot_be_a_folder_is_one_line(finished_sweep, tmp_pat
         assert f"--out {out}: {fragment}" in line and "allowed: " in line
 
 
+@pytest.mark.slow
 def test_a_rerun_into_a_used_run_folder_leaves_no_file_of_the_earlier_run(tmp_path):
     run = tmp_path / "run"
     first = run_negsim(["replications=20", "report=true", f"hydra.run.dir={run}"], cwd=tmp_path)
@@ -131,6 +137,7 @@ def test_a_rerun_into_a_used_run_folder_leaves_no_file_of_the_earlier_run(tmp_pa
     assert (run / "app.log").read_text(encoding="utf-8").count("\n") <= max(log.count("\n"), 1)
 
 
+@pytest.mark.slow
 def test_a_sweep_into_a_used_folder_removes_the_earlier_table_and_pages_first(finished_sweep, tmp_path):
     folder = tmp_path / "sweep"
     shutil.copytree(finished_sweep, folder)
@@ -164,6 +171,7 @@ def full_disk(full: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
                           env=env, timeout=300)  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("full", ["results.parquet", "summary.json", "report.html"])
 def test_a_full_disk_is_one_line_exit_1_and_no_run_that_looks_complete(tmp_path, full):
     run = tmp_path / "run"
@@ -181,6 +189,7 @@ def test_a_full_disk_is_one_line_exit_1_and_no_run_that_looks_complete(tmp_path,
         assert not summary.exists()  # the earlier run's summary went first: nothing looks complete
 
 
+@pytest.mark.slow
 def test_a_full_disk_in_a_sweep_is_one_line_and_the_rerun_finishes_it(tmp_path):
     folder = tmp_path / "sweep"
     args = ["-m", "seed=1,2", "replications=20", "record=0", f"hydra.sweep.dir={folder}"]

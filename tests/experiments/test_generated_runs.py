@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +65,7 @@ def _run_twice(settings_: dict) -> tuple[dict, dict[str, bytes], dict[str, bytes
     return summary, files[0], files[1], out.getvalue(), [caught, results, rounds]
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES)
 @given(
     case=st.booleans().flatmap(lambda noisy: negotiations(noise=noisy, escalation=noisy)),

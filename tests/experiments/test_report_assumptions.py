@@ -6,10 +6,12 @@ import html
 import json
 import re
 
+import pytest
 from conftest import ROOT, run_negsim
 from figures import assert_valid, report_figures
 
 
+@pytest.mark.slow
 def test_a_run_with_ranges_says_how_the_chance_of_a_deal_spreads(tmp_path):
     folder = tmp_path / "run"
     done = run_negsim(["uncertainty.judgments=0.2", "replications=1000", "report=true", "progress=false",
@@ -27,6 +29,7 @@ def test_a_run_with_ranges_says_how_the_chance_of_a_deal_spreads(tmp_path):
     assert_valid(report_figures(folder))  # the two charts of the section included
 
 
+@pytest.mark.slow
 def test_a_drawn_value_of_no_deal_is_the_floor_the_report_checks(tmp_path):
     """With ranges, a veto party's agreements are checked against its own drawn reservation in each
     replication; against the scenario's single value the report used to cry fault in about one deal in ten."""

@@ -24,6 +24,7 @@ def _dump(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=150), VALUES, min_size=1, max_size=6))
 def test_config_text_is_one_safe_dump(data):
@@ -31,6 +32,7 @@ def test_config_text_is_one_safe_dump(data):
     assert yaml_text(data) == _dump(data)  # the second time from remembered entries
 
 
+@pytest.mark.slow
 def test_every_shipped_scenario_and_protocol_writes_the_same_text():
     for scenario in sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml")):
         for protocol in sorted(p.stem for p in (ROOT / "configs" / "protocol").glob("*.yaml")):

@@ -36,6 +36,7 @@ def analyses(tmp_path_factory) -> list[Path]:
     return folders
 
 
+@pytest.mark.slow
 def test_the_analysis_writes_its_files_and_says_what_matters(analyses):
     folder = analyses[0]
     for name in ("config.yaml", "sensitivity.parquet", "sensitivity.json", "sensitivity.html"):
@@ -56,6 +57,7 @@ def test_the_analysis_writes_its_files_and_says_what_matters(analyses):
     assert "most influential values" in printed and "sensitivity.html" in printed.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_analysis(analyses):
     first, second = (json.loads((f / "sensitivity.json").read_text(encoding="utf-8")) for f in analyses)
     first.pop("elapsed_seconds"), second.pop("elapsed_seconds")
@@ -63,6 +65,7 @@ def test_the_same_seed_gives_the_same_analysis(analyses):
     pd.testing.assert_frame_equal(*(pd.read_parquet(f / "sensitivity.parquet") for f in analyses))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -94,6 +97,7 @@ def test_sensitivity_settings_without_an_analysis_are_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_range_from_the_command_line_reaches_results_and_summary(tmp_path):
     reservation = "scenario.actors.ukraine.reservation={distribution: uniform, low: 0.38, high: 0.5}"
     done = run_negsim([reservation, "replications=400", "uncertainty.draws=40", "report=false",
@@ -132,6 +136,7 @@ def test_the_sensitivity_page_opens_offline_without_errors(analyses, tmp_path):
         assert errors == []
 
 
+@pytest.mark.slow
 def test_sweeps_and_comparisons_take_runs_with_ranges(tmp_path):
     done = run_negsim(["-m", "uncertainty.judgments=0,0.1", "replications=200", "uncertainty.draws=20",
                        "progress=false", f"hydra.sweep.dir={tmp_path / 'sweep'}"], cwd=tmp_path)  # fmt: skip

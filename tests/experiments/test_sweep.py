@@ -31,6 +31,7 @@ def sweep(folder: Path, *args: str, cwd: Path | None = None) -> subprocess.Compl
     return done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_composes_and_every_job_is_valid(name):
     cfg = compose_config([f"+experiment={name}"], return_hydra_config=True)

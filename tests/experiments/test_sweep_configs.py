@@ -48,6 +48,7 @@ def test_fresh_configs_are_hydras_own(hydra):
     assert len(configs._TEMPLATES) == 2  # one shape per protocol: the rest is derived
 
 
+@pytest.mark.slow
 def test_configs_changed_in_place_are_hydras_own(hydra):
     master, loader = hydra
     jobs = JobConfigs(loader, master)

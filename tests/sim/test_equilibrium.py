@@ -48,6 +48,7 @@ def three_party(seed: int):
     return build_scenario(raw)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("weighted", [False, True])
 def test_backward_induction_matches_linear_programs(seed, weighted):

@@ -33,6 +33,7 @@ def test_slack_is_the_largest_equal_gain(case):
         assert frontier.slack(u[None, :])[0] == pytest.approx(deals.slack(u), abs=1e-7)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(geometry_cases())
 def test_a_settled_package_meets_the_target_and_leaves_no_gain_for_all(case):

@@ -107,6 +107,7 @@ def test_prim_trajectory_trades_coverage_for_density():
     assert prim(x, np.zeros(2000, bool)) is None and prim(x, np.ones(2000, bool)) is None
 
 
+@pytest.mark.slow
 def test_prim_keeps_no_spurious_limit_among_many_inputs():
     """46 inputs, two of which matter: at the default 2,048 independent draws the box has exactly the planted
     limits; with 512 it may miss one but adds almost none (peeling on few draws finds chance limits, and a

@@ -37,6 +37,7 @@ def arrays(scenario: ScenarioSpec):
     return ideals, salience, capability
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("rho_a", "rho_b"), [(1.0, 1.0), (1.0, 2.0), (3.0, 1.0)])
 def test_rubinstein_tends_to_asymmetric_nash_as_offers_speed_up(rho_a, rho_b):
     """Binmore, Rubinstein and Wolinsky (1986): as the time between offers

@@ -196,6 +196,7 @@ def test_ranges_change_outcomes_across_draws(baseline_raw):
     assert rates.min() < 0.5 < rates.max()
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(scenarios(style="conceder", noise=NOISE))
 def test_ranged_runs_match_the_reference_draw_by_draw(scenario):
@@ -204,6 +205,7 @@ def test_ranged_runs_match_the_reference_draw_by_draw(scenario):
         assert_same(RunSpec(scenario=wide, protocol=build_protocol(protocol), seed=5, replications=8, draws=4))
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None)
 @given(rich_scenarios(style="linear", noise=NOISE))
 def test_ranged_runs_with_linkages_and_escalation_match_the_reference(scenario):

@@ -8,6 +8,7 @@ noise-free talks agree and any misperception of what no deal is worth, however s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 
 from tests.strategies import negotiations
@@ -20,6 +21,7 @@ def noisy(raw: dict, level: float) -> dict:
     return changed(raw, "noise", {"perception": level, "p_shock": 0.2, "shock_size": level})
 
 
+@pytest.mark.slow
 @given(negotiations(noise=False, equilibrium=True))
 def test_noise_to_zero_converges_to_the_noise_free_result(case):
     raw, protocol = case

@@ -83,6 +83,7 @@ def outputs(raw: dict, protocol: dict) -> str:
         rounds_frame(run, result).to_csv()  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "scenario", "protocol", "path", "value"), CHANGES, ids=[c[0] for c in CHANGES])
 def test_every_key_changes_some_output(key, scenario, protocol, path, value):
     raw = library_scenario(scenario)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,6 +100,7 @@ def test_reordering_actors_and_issues_changes_nothing(case, random):
     same(a, b, [list(raw["actors"]).index(x) for x in actors], [list(raw["issues"]).index(k) for k in issues])
 
 
+@pytest.mark.slow
 @given(negotiations(noise=False, max_actors=4, max_issues=3), st.randoms(use_true_random=False))
 def test_reordering_keeps_the_noisy_distribution(case, random):
     raw, protocol = case

@@ -145,6 +145,7 @@ def mean_value(raw: dict, protocol: dict, name: str, capability: float) -> float
     return float(np.nanmean(result.value[:, i]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("protocol", PROTOCOLS[:3], ids=lambda p: "-".join(p.values()))
 @pytest.mark.parametrize("name", ["russia", "ukraine", "us"])
 def test_capability_raises_a_partys_terms_on_the_baseline_wherever_it_has_something_to_act_on(protocol, name):
@@ -158,6 +159,7 @@ def test_capability_raises_a_partys_terms_on_the_baseline_wherever_it_has_someth
     assert mean_value(raw, protocol, name, 1.0) > mean_value(raw, protocol, name, 0.05) + 0.01
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", LIBRARY)
 @pytest.mark.parametrize("protocol", PROTOCOLS[:3], ids=lambda p: "-".join(p.values()))
 def test_library_statics(scenario, protocol):

@@ -49,6 +49,7 @@ def keeps_every_rule(raw: dict, protocol: dict, terms: np.ndarray) -> bool:
     return bool(ok.all())
 
 
+@pytest.mark.slow
 @given(negotiations(noise=False))
 def test_agreement_exactly_when_a_zone_exists(case):
     raw, protocol = case
@@ -72,6 +73,7 @@ def test_agreement_exactly_when_a_zone_exists(case):
         assert keeps_every_rule(raw, protocol, terms)
 
 
+@pytest.mark.slow
 @given(negotiations(noise=True, escalation=True))
 def test_noise_makes_no_deal_where_none_exists_and_none_below_no_deal(case):
     raw, protocol = case
@@ -93,6 +95,7 @@ def test_noise_makes_no_deal_where_none_exists_and_none_below_no_deal(case):
         assert not done.any()  # noise never opens a zone that is not there
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", LIBRARY)
 @pytest.mark.parametrize("protocol", PROTOCOLS[:3], ids=lambda p: "-".join(p.values()))
 def test_library_deals_keep_every_rule_and_leave_no_gain(scenario, protocol):
@@ -113,6 +116,7 @@ def test_library_deals_keep_every_rule_and_leave_no_gain(scenario, protocol):
     assert keeps_every_rule(raw, protocol, result.terms[done])
 
 
+@pytest.mark.slow
 @given(negotiations(noise=False))
 def test_a_deal_comes_exactly_when_what_the_parties_believe_no_deal_is_worth_leaves_a_zone(case):
     """Perception noise is each veto party overrating its alternative (drawn once per replication): the talks
