@@ -99,19 +99,12 @@ SHORTFALL = 1e-7
 def _exact(frontier: Frontier, g: int, b: int, u: np.ndarray) -> np.ndarray:
     """A package in box ``b`` of geometry ``g`` worth ``u`` to everyone (to within :data:`SHORTFALL`), by linear
     programming: the package whose largest shortfall below ``u`` is smallest."""
-    from negsim.sim.lp import LinearProgram
+    from negsim.sim.lp import utility_program
 
     n, m = frontier.n, frontier.m
-    ideal, scaled = frontier.ideal[g], frontier.scaled[g]
-    distance = np.kron(np.eye(n), np.eye(m))  # t_ik >= |x_k - p_ik|
-    weights = np.kron(np.eye(n), np.ones((1, m))) * scaled.ravel()  # sum_k s_ik t_ik
-    rows = np.block([[np.tile(np.eye(m), (n, 1)), -distance, np.zeros((n * m, 1))],
-                     [-np.tile(np.eye(m), (n, 1)), -distance, np.zeros((n * m, 1))],
-                     [np.zeros((n, m)), weights, -np.ones((n, 1))]])  # fmt: skip
-    bound = np.concatenate([ideal.ravel(), -ideal.ravel(), 1.0 - u])
+    program = utility_program(frontier.ideal[g], frontier.scaled[g], u, frontier.box_low[g, b],
+                              frontier.box_high[g, b], shortfall=True)  # fmt: skip
     free = n * m + 1
-    program = LinearProgram(rows, bound, np.concatenate([frontier.box_low[g, b], np.zeros(free)]),
-                            np.concatenate([frontier.box_high[g, b], np.full(free, np.inf)]))  # fmt: skip
     cost = np.zeros(m + free)
     cost[-1] = 1.0  # the shortfall
     x = program.minimize(cost)

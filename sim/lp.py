@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["LinearProgram"]
+__all__ = ["LinearProgram", "utility_program"]
 
 
 class LinearProgram:
@@ -57,6 +57,27 @@ class LinearProgram:
         if self._solver.getModelStatus() != self._optimal:
             return None
         return np.array(self._solver.getSolution().col_value)
+
+
+def utility_program(ideal: np.ndarray, scaled: np.ndarray, target: np.ndarray, low: np.ndarray, high: np.ndarray,
+                    *, shortfall: bool = False) -> LinearProgram:  # fmt: skip
+    """Packages ``x`` in ``[low, high]`` worth at least ``target`` ``(n,)`` to every party, as a linear program.
+
+    Utilities ``1 - sum_k s_ik |x_k - p_ik|`` (ideals ``p`` and saliences over spans ``s``, ``(n, m)``) are
+    concave: each distance gets a variable ``t_ik >= |x_k - p_ik|``, so the variables are ``x`` ``(m)``, then
+    ``t`` ``(n m)``. With ``shortfall``, one more variable ``z >= 0`` lowers every target at once
+    (``u_i >= target_i - z``).
+    """
+    n, m = ideal.shape
+    extra = 1 if shortfall else 0
+    picks, distance = np.tile(np.eye(m), (n, 1)), np.kron(np.eye(n), np.eye(m))
+    weights = np.kron(np.eye(n), np.ones((1, m))) * scaled.ravel()  # sum_k s_ik t_ik
+    rows = np.block([[picks, -distance, np.zeros((n * m, extra))], [-picks, -distance, np.zeros((n * m, extra))],
+                     [np.zeros((n, m)), weights, -np.ones((n, extra))]])  # fmt: skip
+    bound = np.concatenate([ideal.ravel(), -ideal.ravel(), 1.0 - target])
+    free = n * m + extra
+    return LinearProgram(rows, bound, np.concatenate([low, np.zeros(free)]),
+                         np.concatenate([high, np.full(free, np.inf)]))  # fmt: skip
 
 
 @functools.cache

@@ -50,17 +50,13 @@ class Zopa:
 
 def _issue_range(frontier: Frontier, reservation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lowest and highest value of each issue over packages worth at least ``reservation`` to everyone."""
-    from negsim.sim.lp import LinearProgram
+    from negsim.sim.lp import utility_program
 
     n, m = frontier.n, frontier.m
-    distance = np.kron(np.eye(n), np.eye(m))
-    rows = np.block([[np.tile(np.eye(m), (n, 1)), -distance], [-np.tile(np.eye(m), (n, 1)), -distance],
-                     [np.zeros((n, m)), np.kron(np.eye(n), np.ones((1, m))) * frontier.scaled.ravel()]])  # fmt: skip
-    bound = np.concatenate([frontier.ideal.ravel(), -frontier.ideal.ravel(), 1.0 - reservation + 1e-12])
     low, high = np.full(m, np.inf), np.full(m, -np.inf)
     for poly in (p for p in frontier.boxes if p is not None):
-        program = LinearProgram(rows, bound, np.concatenate([poly.low, np.zeros(n * m)]),
-                                np.concatenate([poly.high, np.full(n * m, np.inf)]))  # fmt: skip
+        program = utility_program(frontier.ideal.reshape(n, m), frontier.scaled.reshape(n, m), reservation - 1e-12,
+                                  poly.low, poly.high)  # fmt: skip
         for k in range(m):
             for sign in (1.0, -1.0):
                 cost = np.zeros(m + n * m)
