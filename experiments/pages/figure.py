@@ -52,7 +52,7 @@ def expand(props: dict) -> dict:
         if path[-1] == "title" and isinstance(value, str):
             value = {"text": value}
         elif path[-1] == "colorscale" and isinstance(value, str):  # plotly.js's scales of the same name differ
-            value = _colorscale(value)
+            value = [list(step) for step in _colorscale(value)]  # a list of its own: the cached scale stays as is
         node = out
         for part in path[:-1]:
             node = node.setdefault(part, {})
@@ -64,11 +64,11 @@ def expand(props: dict) -> dict:
 
 
 @functools.cache
-def _colorscale(name: str) -> list:
-    """A named Plotly colour scale (``"PuOr"``, ``"Viridis_r"``) as the ``[[position, colour], ...]`` it stands for."""
+def _colorscale(name: str) -> tuple:
+    """A named Plotly colour scale (``"PuOr"``, ``"Viridis_r"``) as the ``(position, colour)`` steps it stands for."""
     from plotly.colors import get_colorscale
 
-    return [list(step) for step in get_colorscale(name)]
+    return tuple(tuple(step) for step in get_colorscale(name))
 
 
 def _expand_value(value: Any) -> Any:
